@@ -1,0 +1,3 @@
+from oonkit.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,41 @@
+"""Entry point of the ``oonkit`` command. Each sub-command lives in its own module under ``oonkit/``
+with a ``register(subparsers)`` function that adds its parser and sets ``func``."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from udfs.errors import OonError
+
+# Modules that each register one or more sub-commands, in the order ``oonkit --help`` lists them.
+COMMAND_MODULES: list[str] = [
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="oonkit",
+        description="Out-of-network reimbursement toolkit: price claims, build tracking workbooks, read remits.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except OonError as exc:
+        print(f"oonkit {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted; nothing was left half-written", file=sys.stderr)
+        return 130
