@@ -10,8 +10,11 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from .errors import InputError
+
+_NONE = np.array([None], dtype=object)
 
 
 def floats(value: npt.ArrayLike, name: str) -> np.ndarray:
@@ -58,6 +61,33 @@ def texts(value: Any, name: str) -> np.ndarray:
         else:
             flat_out[i] = str(v).strip().upper()
     return out
+
+
+def categories(value: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Factorise text input: integer codes (shape of ``value``) into an array of normalised unique texts.
+
+    Normalisation is that of :func:`texts` and is done once per distinct value, so a column of a million
+    lines with a handful of distinct codes costs one hash pass. A pandas Categorical is used as it is.
+
+    >>> codes, uniques = categories(["a", "B ", "a", None], "method")
+    >>> codes, uniques
+    (array([1, 2, 1, 0]), array(['', 'A', 'B'], dtype=object))
+    """
+    if isinstance(value, pd.Series):
+        value = value.array
+    if isinstance(value, pd.Categorical):
+        codes = np.asarray(value.codes, dtype=np.intp)
+        uniques = texts(np.concatenate([np.asarray(value.categories, dtype=object), _NONE]), name)
+        return np.where(codes < 0, len(uniques) - 1, codes), uniques
+    arr = np.asarray(value, dtype=object)
+    if arr.ndim == 0:
+        return np.zeros((), dtype=np.intp), texts(arr.reshape(1), name)
+    codes, uniques = pd.factorize(arr.reshape(-1), use_na_sentinel=True)
+    norm = texts(np.concatenate([np.asarray(uniques, dtype=object), _NONE]), name)
+    codes = np.where(codes < 0, len(norm) - 1, codes).astype(np.intp)
+    # Distinct raw spellings may normalise to the same text ("a" and "A "): merge them.
+    merged, inverse = np.unique(norm, return_inverse=True)
+    return inverse[codes].reshape(arr.shape), merged.astype(object)
 
 
 def broadcast(*arrays: np.ndarray) -> list[np.ndarray]:

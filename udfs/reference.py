@@ -7,7 +7,7 @@ the user imported with ``oonkit data``), never from the development tree's ``../
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,7 @@ def user_data_dir() -> Path:
     return Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "oonkit"
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_yaml(relative: str) -> Any:
     """Parsed YAML file from ``templates/``; a malformed file raises :class:`TemplateError` with its name."""
     path = template_path(relative)
