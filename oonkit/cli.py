@@ -10,8 +10,7 @@ import sys
 from udfs.errors import OonError
 
 # Modules that each register one or more sub-commands, in the order ``oonkit --help`` lists them.
-COMMAND_MODULES: list[str] = [
-]
+COMMAND_MODULES: list[str] = []
 
 
 def build_parser() -> argparse.ArgumentParser:

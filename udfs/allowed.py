@@ -59,7 +59,7 @@ def lesser_of(allowed: npt.ArrayLike, billed: npt.ArrayLike) -> np.ndarray | flo
     array([1000.,  900.])
     """
     a, b = broadcast(floats(allowed, "allowed"), floats(billed, "billed"))
-    return scalar_out(np.where(np.isnan(b), a, np.fmin(a, b)), allowed, billed)
+    return scalar_out(np.where(np.isnan(b), a, np.minimum(a, b)), allowed, billed)
 
 
 def allowed_amount(
@@ -136,5 +136,5 @@ def allowed_amount(
     codes, b, m, f, bench, r, lesser = broadcast(codes, b, m, f, bench, r, lesser)
     basis = np.choose(codes, [m, bench, b, r])
     allowed = basis * f
-    allowed = np.where(lesser & ~np.isnan(b), np.fmin(allowed, b), allowed)
+    allowed = np.where(lesser & ~np.isnan(b), np.minimum(allowed, b), allowed)
     return scalar_out(allowed, method, billed, medicare, factor, benchmark, rate, apply_lesser_of)

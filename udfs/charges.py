@@ -106,7 +106,7 @@ class ChargeBenchmark:
                 Problem(source, first_line + int(i), None, "charges decrease as the percentile rises")
             )
         if problems:
-            raise FileError(problems)
+            raise FileError(sorted(problems, key=lambda x: x.line or 0))
         return cls(np.asarray(pcts, dtype=float), keys, values, source)
 
     @classmethod

@@ -138,7 +138,7 @@ def cost_share(
     check_range(cp, "copay", low=0)
     check_range(oop, "oop_remaining", low=0)
     a, d_rem, r, cp, oop, q, b, n, bb_ok = broadcast(a, d_rem, r, cp, oop, q, b, n, bb_ok)
-    recognized = np.where(np.isnan(b), q, np.fmin(q, b))
+    recognized = np.where(np.isnan(b), q, np.minimum(q, b))
     basis = np.where(n, recognized, a)
     ded = np.minimum(basis, d_rem)
     cop = np.minimum(cp, basis - ded)

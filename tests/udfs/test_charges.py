@@ -1,0 +1,54 @@
+"""Charge benchmark percentiles: interpolation by hand, refusal to extrapolate, file validation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from udfs.charges import ChargeBenchmark
+from udfs.errors import FileError
+
+TABLE = pd.DataFrame(
+    {
+        "code": ["27447", "27447", "29881"],
+        "geo": ["100", "", ""],
+        "p50": [6500, 6000, 2400],
+        "p75": [8200, 7600, 3100],
+        "p80": [8900, 8000, 3300],
+        "90th": [10100, 9500, 3900],
+    }
+)
+
+
+def test_interpolation_and_fallback_by_hand():
+    t = ChargeBenchmark.from_frame(TABLE)
+    amount, note = t.amount(
+        ["27447", "27447", "27447", "29881"], [80, 85, 60, 77.5], geo=["100", "100", "999", ""]
+    )
+    # 27447 geo 100 p80 = 8900 (published)
+    # 27447 geo 100 p85: 8900 + (85-80)/(90-80) x (10100-8900) = 8900 + 600 = 9500
+    # 27447 geo 999 falls back to the row without geo; p60 = 6000 + (60-50)/(75-50) x 1600 = 6640
+    # 29881 p77.5 = 3100 + 2.5/5 x 200 = 3200
+    np.testing.assert_allclose(amount, [8900, 9500, 6640, 3200])
+    assert list(note) == ["", "", "", ""]
+
+
+def test_no_silent_extrapolation():
+    t = ChargeBenchmark.from_frame(TABLE)
+    amount, note = t.amount("27447", [95, 40])
+    assert np.isnan(amount).all()
+    assert note[0] == "percentile 95 is outside the published 50-90; not extrapolated"
+
+
+def test_every_problem_in_a_bad_file_is_listed(tmp_path):
+    path = tmp_path / "bench.csv"
+    path.write_text("code,p50,p80\n27447,6500,8900\n,100,200\n29881,abc,3300\n27447,7000,6000\n")
+    with pytest.raises(FileError) as err:
+        ChargeBenchmark.read(path)
+    assert str(err.value).splitlines() == [
+        "bench.csv:3: code: code is empty",
+        "bench.csv:4: p50: 'abc' is not an amount",
+        "bench.csv:5: code: duplicate row for 27447||",
+        "bench.csv:5: charges decrease as the percentile rises",
+    ]
