@@ -1,0 +1,304 @@
+"""Cell input to arrays, and arrays back to cells, for the ``OON_*`` functions.
+
+xlwings hands a range to a function as a 2-D numpy array (``@xw.arg(..., np.array, ndim=2)``): numbers as floats,
+empty cells as ``None``, text as ``str``, dates as ``datetime``, and with ``err_to_str=True`` error values as
+their text (``"#DIV/0!"``; an ``#N/A`` may also arrive as ``None``). Every argument is converted here, row by
+row but without a Python loop over clean rows, into a :class:`Column`: the values plus, for rows that cannot be
+used, the message that row's cell will show (``OON_GAP: paid must be a number, got "abc"``). A cell never comes
+back empty: a row without an answer shows why.
+
+Excel date serial numbers exist only here (:func:`excel_serial_to_date`, 1900 date system).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from udfs.arrays import broadcast
+from udfs.errors import OonError
+
+#: Error values a cell can hold, as xlwings' ``err_to_str`` writes them.
+EXCEL_ERRORS = frozenset(
+    ["#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"]
+)
+REQUIRED = object()
+_EXCEL_EPOCH = np.datetime64(
+    "1899-12-30", "D"
+)  # serial 0 in the 1900 date system (Excel's leap-year bug included)
+
+
+@dataclass
+class Column:
+    """One converted argument: values (float, bool, str or datetime64[D]) and a message per unusable row."""
+
+    values: np.ndarray
+    problems: np.ndarray  # object array, None where the row is fine
+
+
+def _as_2d(value: Any) -> np.ndarray:
+    if isinstance(value, pd.DataFrame):
+        value = value.to_numpy(dtype=object)
+    arr = np.asarray(value, dtype=object) if not isinstance(value, np.ndarray) else value
+    if arr.ndim == 0:
+        return arr.reshape(1, 1)
+    if arr.ndim == 1:
+        return arr.reshape(-1, 1)
+    return arr
+
+
+def _quote(value: Any) -> str:
+    text = str(value)
+    return '"' + (text if len(text) <= 40 else text[:37] + "...") + '"'
+
+
+def _classify_missing(
+    fname: str, arg: str, raw: np.ndarray, bad: np.ndarray, default: Any, what: str
+) -> np.ndarray:
+    """Messages for rows where conversion failed; rows that are empty take the default when there is one."""
+    problems = np.full(raw.shape, None, dtype=object)
+    for idx in zip(*np.nonzero(bad), strict=True):
+        v = raw[idx]
+        if v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip()):
+            if default is REQUIRED:
+                problems[idx] = f"{fname}: {arg} is empty"
+        elif isinstance(v, str) and v.strip() in EXCEL_ERRORS:
+            problems[idx] = f"{fname}: {arg} is an error value ({v.strip()})"
+        else:
+            problems[idx] = f"{fname}: {arg} must be {what}, got {_quote(v)}"
+    return problems
+
+
+def _parse_number_text(v: Any) -> float:
+    """Numbers stored as text: '$1,234.50', '20%', ' 12 '."""
+    if not isinstance(v, str):
+        return np.nan
+    s = v.strip().replace("$", "").replace(",", "")
+    scale = 1.0
+    if s.endswith("%"):
+        s, scale = s[:-1], 0.01
+    try:
+        return float(s) * scale
+    except ValueError:
+        return np.nan
+
+
+def number(
+    fname: str,
+    arg: str,
+    value: Any,
+    default: Any = REQUIRED,
+    low: float | None = None,
+    high: float | None = None,
+    hint: str = "",
+) -> Column:
+    """Convert cells to float64. Empty cells take ``default`` (or are an error when required); numbers stored as
+    text are read; values outside [low, high] are errors naming the range (``hint`` adds a suggestion)."""
+    raw = _as_2d(value)
+    if raw.dtype.kind in "fiub":
+        values = raw.astype(float)
+    else:
+        values = pd.to_numeric(pd.Series(raw.reshape(-1)), errors="coerce").to_numpy(dtype=float, copy=True)
+        values = values.reshape(raw.shape)  # dates and text come back NaN
+    bad = np.isnan(values)
+    for idx in zip(*np.nonzero(bad), strict=True):
+        values[idx] = _parse_number_text(raw[idx])
+    bad = np.isnan(values)
+    problems = _classify_missing(fname, arg, raw, bad, default, "a number")
+    if default is not REQUIRED:
+        empty = bad & (problems == None)  # noqa: E711 (elementwise)
+        values[empty] = np.nan if default is None else float(default)
+    with np.errstate(invalid="ignore"):
+        out = np.zeros(values.shape, dtype=bool)
+        if low is not None:
+            out |= values < low
+        if high is not None:
+            out |= values > high
+    for idx in zip(*np.nonzero(out), strict=True):
+        lo = "" if low is None else f"{low:g}"
+        rng = f"between {lo} and {high:g}" if high is not None else f"at least {lo}"
+        problems[idx] = f"{fname}: {arg} must be {rng}, got {values[idx]:g}{hint}"
+    return Column(values, problems)
+
+
+def text(
+    fname: str,
+    arg: str,
+    value: Any,
+    default: Any = REQUIRED,
+    choices: Sequence[str] | None = None,
+    aliases: Sequence[str] = (),
+) -> Column:
+    """Convert cells to stripped text (numbers written without a trailing .0: 27447.0 -> '27447'); with
+    ``choices``, other text is an error listing the choices (``aliases`` are accepted too, case-insensitive)."""
+    raw = _as_2d(value)
+    flat = raw.reshape(-1)
+    out = np.empty(flat.shape, dtype=object)
+    bad = np.zeros(flat.shape, dtype=bool)
+    for i, v in enumerate(flat):
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            bad[i] = True
+        elif isinstance(v, float) and v.is_integer():
+            out[i] = str(int(v))
+        elif isinstance(v, str) and v.strip() in EXCEL_ERRORS:
+            bad[i] = True
+        else:
+            out[i] = str(v).strip()
+            bad[i] = out[i] == ""
+    out, bad = out.reshape(raw.shape), bad.reshape(raw.shape)
+    problems = _classify_missing(fname, arg, raw, bad, default, "text")
+    empty = bad & (problems == None)  # noqa: E711
+    out[empty] = "" if default is None else default
+    if choices is not None:
+        allowed = {c.upper() for c in (*choices, *aliases)}
+        for idx in zip(*np.nonzero(~bad), strict=True):
+            if str(out[idx]).upper() not in allowed:
+                problems[idx] = f"{fname}: {arg} must be one of {', '.join(choices)}; got {_quote(out[idx])}"
+    return Column(out, problems)
+
+
+_TRUE = {"TRUE", "YES", "Y", "1", "X"}
+_FALSE = {"FALSE", "NO", "N", "0", ""}
+
+
+def flag(fname: str, arg: str, value: Any, default: bool | object = REQUIRED) -> Column:
+    """Convert cells to bool: TRUE/FALSE, 1/0, yes/no, y/n; empty takes the default."""
+    raw = _as_2d(value)
+    out = np.zeros(raw.shape, dtype=bool)
+    problems = np.full(raw.shape, None, dtype=object)
+    for idx, v in np.ndenumerate(raw):
+        if v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip()):
+            if default is REQUIRED:
+                problems[idx] = f"{fname}: {arg} is empty"
+            else:
+                out[idx] = bool(default)
+        elif isinstance(v, bool | np.bool_) or (isinstance(v, int | float) and v in (0, 1)):
+            out[idx] = bool(v)
+        elif isinstance(v, str) and v.strip().upper() in _TRUE | _FALSE:
+            out[idx] = v.strip().upper() in _TRUE
+        elif isinstance(v, str) and v.strip() in EXCEL_ERRORS:
+            problems[idx] = f"{fname}: {arg} is an error value ({v.strip()})"
+        else:
+            problems[idx] = f"{fname}: {arg} must be TRUE or FALSE, got {_quote(v)}"
+    return Column(out, problems)
+
+
+def excel_serial_to_date(serial: np.ndarray) -> np.ndarray:
+    """Excel 1900-system serial numbers to datetime64[D] (serial 45658 is 2025-01-01).
+
+    >>> excel_serial_to_date(np.array([45658.0, 45658.75]))
+    array(['2025-01-01', '2025-01-01'], dtype='datetime64[D]')
+    """
+    return _EXCEL_EPOCH + np.floor(serial).astype("int64").astype("timedelta64[D]")
+
+
+def date(fname: str, arg: str, value: Any, default: Any = REQUIRED) -> Column:
+    """Convert cells to datetime64[D]: date cells, Excel serial numbers, ISO text (2026-03-09) or US text (3/9/2026)."""
+    raw = _as_2d(value)
+    out = np.full(raw.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+    bad = np.zeros(raw.shape, dtype=bool)
+    for idx, v in np.ndenumerate(raw):
+        if isinstance(v, dt.datetime | dt.date | np.datetime64 | pd.Timestamp):
+            out[idx] = np.datetime64(pd.Timestamp(v).date(), "D")
+        elif isinstance(v, int | float) and not isinstance(v, bool) and not np.isnan(v) and 1 <= v < 2958466:
+            out[idx] = excel_serial_to_date(np.array([v]))[0]
+        elif isinstance(v, str) and v.strip() and v.strip() not in EXCEL_ERRORS:
+            parsed = pd.to_datetime(v.strip(), errors="coerce", format="mixed")
+            if pd.isna(parsed):
+                bad[idx] = True
+            else:
+                out[idx] = np.datetime64(parsed.date(), "D")
+        else:
+            bad[idx] = True
+    problems = _classify_missing(fname, arg, raw, bad, default, "a date")
+    return Column(out, problems)
+
+
+def run(
+    fname: str,
+    columns: Sequence[Column],
+    compute: Callable[..., Any],
+    notes: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> list[list[Any]]:
+    """Broadcast the converted columns, call ``compute`` on their values, and build the cells to return.
+
+    Rows with a conversion problem show the first problem (in argument order); ``compute`` receives those rows
+    with neutral values (NaN, '' or NaT) so it can run on the whole column in one call. ``compute`` returns
+    either the result array or ``(result, note)``: a note is the row's explanation when the result is NaN or
+    NaT. An :class:`~udfs.errors.OonError` raised by ``compute`` becomes every row's message.
+    """
+    try:
+        shaped = broadcast(*[c.values for c in columns], *[c.problems for c in columns])
+    except OonError as exc:
+        return [[f"{fname}: {exc}"]]
+    k = len(columns)
+    values, problems = shaped[:k], shaped[k:]
+    message = np.full(values[0].shape if values else (1, 1), None, dtype=object)
+    for p in reversed(problems):
+        message = np.where(p != None, p, message)  # noqa: E711 (elementwise)
+    has_problem = message != None  # noqa: E711
+    neutral = []
+    for v in values:
+        v = v.copy()
+        if has_problem.any():
+            v[has_problem] = _neutral(v.dtype)
+        neutral.append(v)
+    try:
+        result = compute(*neutral)
+    except OonError as exc:
+        return np.full(message.shape, f"{fname}: {exc}", dtype=object).tolist()
+    note = None
+    if isinstance(result, tuple):
+        result, note = result
+    result = np.broadcast_to(np.asarray(result), message.shape)
+    cells = result.astype(object)
+    if result.dtype.kind == "M":
+        missing = np.isnat(result)
+        cells = np.where(missing, None, result.astype("datetime64[D]").astype(object))
+    elif result.dtype.kind == "f":
+        missing = np.isnan(result)
+    else:
+        missing = np.zeros(result.shape, dtype=bool)
+    if note is not None:
+        note = np.broadcast_to(np.asarray(note, dtype=object), message.shape)
+    for idx in zip(*np.nonzero(missing & ~has_problem), strict=True):
+        why = note[idx] if note is not None and note[idx] else "no answer for these inputs"
+        message[idx] = f"{fname}: {why}"
+    has_message = message != None  # noqa: E711
+    if not has_message.any():
+        return result.tolist() if result.dtype.kind in "fb" else cells.tolist()
+    return np.where(has_message, message, cells).tolist()
+
+
+def _neutral(dtype: np.dtype) -> Any:
+    if dtype.kind == "f":
+        return np.nan
+    if dtype.kind == "M":
+        return np.datetime64("NaT")
+    if dtype.kind == "b":
+        return False
+    return ""
+
+
+def stage_rows(col: Column) -> tuple[Column, np.ndarray]:
+    """For a range of stages (one row per case, one column per stage, or a single row for every case): a
+    column of row numbers into the stage matrix, with a row's problem being the first problem among its
+    stages. Returns that column and the stage matrix."""
+    n = col.values.shape[0]
+    problems = np.full((n, 1), None, dtype=object)
+    for i in range(n):
+        row = [p for p in col.problems[i] if p is not None]
+        if row:
+            problems[i, 0] = row[0]
+    return Column(np.arange(n, dtype=float).reshape(n, 1), problems), col.values
+
+
+def rows_of(stages: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """Stage rows selected by ``index`` (NaN where a row had a problem -> row 0, masked by the caller)."""
+    idx = np.where(np.isnan(index), 0, index).astype(np.intp)[..., 0]
+    return stages[idx]
