@@ -126,6 +126,33 @@ def number(
     return Column(values, problems)
 
 
+def _by_unique(
+    raw: np.ndarray, convert: Callable[[Any], tuple[Any, bool]], dtype: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """Apply ``convert`` (value -> (converted, ok)) once per distinct cell value; empty cells are not ok."""
+    codes, uniques = pd.factorize(raw.reshape(-1), use_na_sentinel=True)
+    conv = [convert(u) for u in uniques]
+    vals = np.empty(len(conv) + 1, dtype=dtype)
+    oks = np.zeros(len(conv) + 1, dtype=bool)
+    for i, (v, ok) in enumerate(conv):
+        vals[i], oks[i] = v, ok
+    vals[-1] = _neutral(vals.dtype)
+    codes = np.where(codes < 0, len(conv), codes)
+    return vals[codes].reshape(raw.shape), oks[codes].reshape(raw.shape)
+
+
+def _is_blank(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip())
+
+
+def _one_text(v: Any) -> tuple[Any, bool]:
+    if _is_blank(v) or (isinstance(v, str) and v.strip() in EXCEL_ERRORS):
+        return "", False
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v)), True
+    return str(v).strip(), True
+
+
 def text(
     fname: str,
     arg: str,
@@ -137,54 +164,38 @@ def text(
     """Convert cells to stripped text (numbers written without a trailing .0: 27447.0 -> '27447'); with
     ``choices``, other text is an error listing the choices (``aliases`` are accepted too, case-insensitive)."""
     raw = _as_2d(value)
-    flat = raw.reshape(-1)
-    out = np.empty(flat.shape, dtype=object)
-    bad = np.zeros(flat.shape, dtype=bool)
-    for i, v in enumerate(flat):
-        if v is None or (isinstance(v, float) and np.isnan(v)):
-            bad[i] = True
-        elif isinstance(v, float) and v.is_integer():
-            out[i] = str(int(v))
-        elif isinstance(v, str) and v.strip() in EXCEL_ERRORS:
-            bad[i] = True
-        else:
-            out[i] = str(v).strip()
-            bad[i] = out[i] == ""
-    out, bad = out.reshape(raw.shape), bad.reshape(raw.shape)
-    problems = _classify_missing(fname, arg, raw, bad, default, "text")
-    empty = bad & (problems == None)  # noqa: E711
+    out, ok = _by_unique(raw, _one_text, object)
+    problems = _classify_missing(fname, arg, raw, ~ok, default, "text")
+    empty = ~ok & (problems == None)  # noqa: E711
     out[empty] = "" if default is None else default
     if choices is not None:
         allowed = {c.upper() for c in (*choices, *aliases)}
-        for idx in zip(*np.nonzero(~bad), strict=True):
+        for idx in zip(*np.nonzero(ok), strict=True):
             if str(out[idx]).upper() not in allowed:
                 problems[idx] = f"{fname}: {arg} must be one of {', '.join(choices)}; got {_quote(out[idx])}"
     return Column(out, problems)
 
 
 _TRUE = {"TRUE", "YES", "Y", "1", "X"}
-_FALSE = {"FALSE", "NO", "N", "0", ""}
+_FALSE = {"FALSE", "NO", "N", "0"}
+
+
+def _one_flag(v: Any) -> tuple[bool, bool]:
+    if isinstance(v, bool | np.bool_) or (isinstance(v, int | float) and v in (0, 1)):
+        return bool(v), True
+    if isinstance(v, str) and v.strip().upper() in _TRUE | _FALSE:
+        return v.strip().upper() in _TRUE, True
+    return False, False
 
 
 def flag(fname: str, arg: str, value: Any, default: bool | object = REQUIRED) -> Column:
     """Convert cells to bool: TRUE/FALSE, 1/0, yes/no, y/n; empty takes the default."""
     raw = _as_2d(value)
-    out = np.zeros(raw.shape, dtype=bool)
-    problems = np.full(raw.shape, None, dtype=object)
-    for idx, v in np.ndenumerate(raw):
-        if v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip()):
-            if default is REQUIRED:
-                problems[idx] = f"{fname}: {arg} is empty"
-            else:
-                out[idx] = bool(default)
-        elif isinstance(v, bool | np.bool_) or (isinstance(v, int | float) and v in (0, 1)):
-            out[idx] = bool(v)
-        elif isinstance(v, str) and v.strip().upper() in _TRUE | _FALSE:
-            out[idx] = v.strip().upper() in _TRUE
-        elif isinstance(v, str) and v.strip() in EXCEL_ERRORS:
-            problems[idx] = f"{fname}: {arg} is an error value ({v.strip()})"
-        else:
-            problems[idx] = f"{fname}: {arg} must be TRUE or FALSE, got {_quote(v)}"
+    if raw.dtype == bool:
+        return Column(raw.copy(), np.full(raw.shape, None, dtype=object))
+    out, ok = _by_unique(raw, _one_flag, bool)
+    problems = _classify_missing(fname, arg, raw, ~ok, default, "TRUE or FALSE")
+    out[~ok & (problems == None)] = bool(default)  # noqa: E711
     return Column(out, problems)
 
 
@@ -197,25 +208,23 @@ def excel_serial_to_date(serial: np.ndarray) -> np.ndarray:
     return _EXCEL_EPOCH + np.floor(serial).astype("int64").astype("timedelta64[D]")
 
 
+def _one_date(v: Any) -> tuple[np.datetime64, bool]:
+    nat = np.datetime64("NaT", "D")
+    if isinstance(v, dt.datetime | dt.date | np.datetime64 | pd.Timestamp):
+        return np.datetime64(pd.Timestamp(v).date(), "D"), True
+    if isinstance(v, int | float) and not isinstance(v, bool) and not np.isnan(v) and 1 <= v < 2958466:
+        return excel_serial_to_date(np.array([v]))[0], True
+    if isinstance(v, str) and v.strip() and v.strip() not in EXCEL_ERRORS:
+        parsed = pd.to_datetime(v.strip(), errors="coerce", format="mixed")
+        return (nat, False) if pd.isna(parsed) else (np.datetime64(parsed.date(), "D"), True)
+    return nat, False
+
+
 def date(fname: str, arg: str, value: Any, default: Any = REQUIRED) -> Column:
     """Convert cells to datetime64[D]: date cells, Excel serial numbers, ISO text (2026-03-09) or US text (3/9/2026)."""
     raw = _as_2d(value)
-    out = np.full(raw.shape, np.datetime64("NaT"), dtype="datetime64[D]")
-    bad = np.zeros(raw.shape, dtype=bool)
-    for idx, v in np.ndenumerate(raw):
-        if isinstance(v, dt.datetime | dt.date | np.datetime64 | pd.Timestamp):
-            out[idx] = np.datetime64(pd.Timestamp(v).date(), "D")
-        elif isinstance(v, int | float) and not isinstance(v, bool) and not np.isnan(v) and 1 <= v < 2958466:
-            out[idx] = excel_serial_to_date(np.array([v]))[0]
-        elif isinstance(v, str) and v.strip() and v.strip() not in EXCEL_ERRORS:
-            parsed = pd.to_datetime(v.strip(), errors="coerce", format="mixed")
-            if pd.isna(parsed):
-                bad[idx] = True
-            else:
-                out[idx] = np.datetime64(parsed.date(), "D")
-        else:
-            bad[idx] = True
-    problems = _classify_missing(fname, arg, raw, bad, default, "a date")
+    out, ok = _by_unique(raw, _one_date, "datetime64[D]")
+    problems = _classify_missing(fname, arg, raw, ~ok, default, "a date")
     return Column(out, problems)
 
 
@@ -223,9 +232,9 @@ def run(
     fname: str,
     columns: Sequence[Column],
     compute: Callable[..., Any],
-    notes: Callable[[np.ndarray], np.ndarray] | None = None,
-) -> list[list[Any]]:
-    """Broadcast the converted columns, call ``compute`` on their values, and build the cells to return.
+) -> np.ndarray:
+    """Broadcast the converted columns, call ``compute`` on their values, and build the cells to return: a
+    2-D array (xlwings writes it as a range), float or bool where every row has an answer, else object.
 
     Rows with a conversion problem show the first problem (in argument order); ``compute`` receives those rows
     with neutral values (NaN, '' or NaT) so it can run on the whole column in one call. ``compute`` returns
@@ -235,7 +244,7 @@ def run(
     try:
         shaped = broadcast(*[c.values for c in columns], *[c.problems for c in columns])
     except OonError as exc:
-        return [[f"{fname}: {exc}"]]
+        return np.array([[f"{fname}: {exc}"]], dtype=object)
     k = len(columns)
     values, problems = shaped[:k], shaped[k:]
     message = np.full(values[0].shape if values else (1, 1), None, dtype=object)
@@ -251,7 +260,7 @@ def run(
     try:
         result = compute(*neutral)
     except OonError as exc:
-        return np.full(message.shape, f"{fname}: {exc}", dtype=object).tolist()
+        return np.full(message.shape, f"{fname}: {exc}", dtype=object)
     note = None
     if isinstance(result, tuple):
         result, note = result
@@ -271,8 +280,8 @@ def run(
         message[idx] = f"{fname}: {why}"
     has_message = message != None  # noqa: E711
     if not has_message.any():
-        return result.tolist() if result.dtype.kind in "fb" else cells.tolist()
-    return np.where(has_message, message, cells).tolist()
+        return result if result.dtype.kind in "fb" else cells
+    return np.where(has_message, message, cells)
 
 
 def _neutral(dtype: np.dtype) -> Any:

@@ -23,7 +23,7 @@ from udfs.errors import FileError
 from .convert import Column, date, flag, number, rows_of, run, stage_rows, text
 
 F = TypeVar("F", bound=Callable[..., Any])
-Cells = list[list[Any]]
+Cells = np.ndarray  # 2-D: one row per input row
 CATEGORY = "oonkit"
 #: How every argument is read: a 2-D array of Python objects, errors as their text ("#N/A").
 RANGE_OPTIONS = {"ndim": 2, "dtype": object, "err_to_str": True}
@@ -103,9 +103,9 @@ def OON_CHARGE_PCTL(code, percentile, benchmark_table, geo=None) -> Cells:
         frame = pd.DataFrame(table[1:], columns=[str(h) for h in table[0]])
         bench = charges.ChargeBenchmark.from_frame(frame, source="benchmark_table")
     except FileError as exc:
-        return [[f"{fn}: {exc.problems[0]}"]]
+        return np.array([[f"{fn}: {exc.problems[0]}"]], dtype=object)
     except (IndexError, ValueError):
-        return [[f"{fn}: benchmark_table must be a range with a header row"]]
+        return np.array([[f"{fn}: benchmark_table must be a range with a header row"]], dtype=object)
     cols = [text(fn, "code", code), number(fn, "percentile", percentile), text(fn, "geo", geo, default="")]
     return run(fn, cols, lambda c, p, g: bench.amount(c, p, g))
 
@@ -296,7 +296,7 @@ def OON_CASE_NPV(gap, probabilities, shares, costs, days, rate, fee_rate=None) -
     try:
         cols, evaluate = _path(fn, (gap, probabilities, shares, costs, days, rate, fee_rate))
     except ValueError as exc:
-        return [[str(exc)]]
+        return np.array([[str(exc)]], dtype=object)
     return run(fn, cols, lambda *v: evaluate(*v).npv[..., -1][..., None])
 
 
@@ -307,7 +307,7 @@ def OON_BEST_STOP(gap, probabilities, shares, costs, days, rate, fee_rate=None, 
     try:
         cols, evaluate = _path(fn, (gap, probabilities, shares, costs, days, rate, fee_rate), offer)
     except ValueError as exc:
-        return [[str(exc)]]
+        return np.array([[str(exc)]], dtype=object)
     return run(fn, cols, lambda *v: evaluate(*v).best_stop.astype(float)[..., None])
 
 
