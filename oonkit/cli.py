@@ -10,7 +10,9 @@ import sys
 from udfs.errors import OonError
 
 # Modules that each register one or more sub-commands, in the order ``oonkit --help`` lists them.
-COMMAND_MODULES: list[str] = []
+COMMAND_MODULES: list[str] = [
+    "oonkit.cmd_addin",
+]
 
 
 def build_parser() -> argparse.ArgumentParser:
