@@ -121,7 +121,8 @@ def to_dates(value: Any, name: str = "date") -> np.ndarray:
     """
     if hasattr(value, "to_numpy") and not isinstance(value, np.ndarray):  # pandas Series / Index / array
         value = value.to_numpy()
-    arr = np.asarray(value)
+    # a list is read as objects: numpy would turn [nan, "2026-07-02"] into the strings 'nan', '2026-07-02'
+    arr = np.array(value, dtype=object) if isinstance(value, (list, tuple)) else np.asarray(value)
     kind = arr.dtype.kind
     if kind == "M":
         return arr.astype("datetime64[D]")

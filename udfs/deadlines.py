@@ -418,6 +418,7 @@ def _deadlines(
     as_of: Any,
     holidays: npt.ArrayLike | None,
     window: bool,
+    rules_file: str | Path | None,
 ) -> np.ndarray:
     start_d = to_dates(start, "start")
     days_f = floats(np.nan if days is None else days, "days")
@@ -433,7 +434,7 @@ def _deadlines(
         i = int(np.flatnonzero(bad_days)[0])
         raise InputError(f"deadline: days must be a whole number >= 0, got {days_1[i]:g}{_where(i, shape)}")
     select = np.where(np.isnat(as_of_1), start_f, as_of_1)  # the date whose rules apply
-    table = _load(_path(None))
+    table = _load(_path(rules_file))
     keys, codes = _rule_keys(rule, shape)
     out = np.full(start_f.shape, NAT)
     valid = ~np.isnat(start_f)
@@ -490,6 +491,8 @@ def deadline(
     days: npt.ArrayLike | None = None,
     as_of: Any = None,
     holidays: npt.ArrayLike | None = None,
+    *,
+    rules_file: str | Path | None = None,
 ) -> Any:
     """The last day allowed by ``rule`` for a clock that starts on ``start``.
 
@@ -509,6 +512,8 @@ def deadline(
         applies to clocks already running).
     holidays : array_like of date-like, optional
         Non-working days; default the federal holidays with observed days.
+    rules_file : path, optional
+        Rules file in the format of ``templates/rules/deadlines.yaml`` to look rule ids up in.
 
     Returns
     -------
@@ -542,7 +547,7 @@ def deadline(
     >>> deadline(["erisa_internal_appeal", "timely_filing"], "2026-01-15", days=[None, 90])
     array(['2026-07-14', '2026-04-15'], dtype='datetime64[D]')
     """
-    out = _deadlines(rule, start, days, as_of, holidays, window=False)
+    out = _deadlines(rule, start, days, as_of, holidays, False, rules_file)
     return _date_out(out, rule if not isinstance(rule, Rule) else "", start, days, as_of)
 
 
@@ -552,6 +557,8 @@ def window_start(
     days: npt.ArrayLike | None = None,
     as_of: Any = None,
     holidays: npt.ArrayLike | None = None,
+    *,
+    rules_file: str | Path | None = None,
 ) -> Any:
     """The first day of a rule's window (``window_first``; IDR initiation: business day 31), or, for a rule
     without a window, the same date as :func:`deadline`.
@@ -561,7 +568,7 @@ def window_start(
     >>> window_start("idr_initiation", "2026-06-01")  # business day 31; day 30 is 2026-07-14
     datetime.date(2026, 7, 15)
     """
-    out = _deadlines(rule, start, days, as_of, holidays, window=True)
+    out = _deadlines(rule, start, days, as_of, holidays, True, rules_file)
     return _date_out(out, rule if not isinstance(rule, Rule) else "", start, days, as_of)
 
 
