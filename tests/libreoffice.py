@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["LibreOfficeError", "RECALC_ALWAYS", "RECALC_NEVER", "find_soffice", "recalculate"]
+__all__ = ["RECALC_ALWAYS", "RECALC_NEVER", "LibreOfficeError", "find_soffice", "recalculate"]
 
 RECALC_ALWAYS = 0  # OOXMLRecalcMode values: 0 always, 1 never, 2 prompt (headless: never)
 RECALC_NEVER = 1
@@ -94,10 +94,14 @@ def recalculate(
     stems = [p.stem for p in inputs]
     duplicates = sorted({s for s in stems if stems.count(s) > 1})
     if duplicates:
-        raise LibreOfficeError(f"inputs share file names {duplicates}: the outputs would overwrite each other")
+        raise LibreOfficeError(
+            f"inputs share file names {duplicates}: the outputs would overwrite each other"
+        )
     binary = soffice or find_soffice()
     if binary is None:
-        raise LibreOfficeError("LibreOffice (soffice) is not installed; Debian: apt-get install libreoffice-calc-nogui")
+        raise LibreOfficeError(
+            "LibreOffice (soffice) is not installed; Debian: apt-get install libreoffice-calc-nogui"
+        )
     out.mkdir(parents=True, exist_ok=True)
     results = [out / f"{s}.xlsx" for s in stems]
     for r in results:
@@ -132,7 +136,9 @@ def recalculate(
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             output, _ = proc.communicate()
-            raise LibreOfficeError(f"soffice did not finish {len(inputs)} file(s) in {timeout:g} s:\n{output}") from None
+            raise LibreOfficeError(
+                f"soffice did not finish {len(inputs)} file(s) in {timeout:g} s:\n{output}"
+            ) from None
 
     missing = [str(p) for p, r in zip(inputs, results, strict=True) if not r.is_file()]
     if proc.returncode != 0 or missing:

@@ -86,7 +86,10 @@ def test_federal_holidays_refuses_bad_years() -> None:
     ("year", "expected"),
     [
         (2026, 250),  # 261 weekdays (365 days from a Thursday) - 11 weekday holidays
-        (2027, 249),  # 261 weekdays (365 days from a Friday) - 12 weekday holidays (Dec 24 and Dec 31 observed)
+        (
+            2027,
+            249,
+        ),  # 261 weekdays (365 days from a Friday) - 12 weekday holidays (Dec 24 and Dec 31 observed)
     ],
 )
 def test_business_days_in_a_year(year: int, expected: int) -> None:
@@ -111,7 +114,9 @@ WORKDAY_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("start", "days", "expected", "why"), WORKDAY_CASES, ids=[c[3] for c in WORKDAY_CASES])
+@pytest.mark.parametrize(
+    ("start", "days", "expected", "why"), WORKDAY_CASES, ids=[c[3] for c in WORKDAY_CASES]
+)
 def test_workday_hand_cases(start: str, days: float, expected: dt.date, why: str) -> None:
     assert workday(start, days) == expected
 
@@ -141,7 +146,9 @@ NETWORKDAYS_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("start", "end", "expected", "why"), NETWORKDAYS_CASES, ids=[c[3] for c in NETWORKDAYS_CASES])
+@pytest.mark.parametrize(
+    ("start", "end", "expected", "why"), NETWORKDAYS_CASES, ids=[c[3] for c in NETWORKDAYS_CASES]
+)
 def test_networkdays_hand_cases(start: str, end: str, expected: int, why: str) -> None:
     assert networkdays(start, end) == expected
 
@@ -169,7 +176,10 @@ def test_accepts_every_date_form() -> None:
     for form in forms:
         assert workday(form, 1) == D(2026, 7, 6), form
     assert list(workday(pd.Series(forms[:4], dtype=object), 1).astype(object)) == [D(2026, 7, 6)] * 4
-    assert list(workday(pd.to_datetime(pd.Series(["2026-07-04", None])), 1).astype(object)) == [D(2026, 7, 6), None]
+    assert list(workday(pd.to_datetime(pd.Series(["2026-07-04", None])), 1).astype(object)) == [
+        D(2026, 7, 6),
+        None,
+    ]
 
 
 @pytest.mark.parametrize("missing", [None, np.nan, "", "NaT", pd.NaT, np.datetime64("NaT")])
