@@ -280,7 +280,7 @@ def test_start_before_rule_in_force_is_an_error_naming_rule_and_date() -> None:
 
 
 def test_unknown_rule_lists_known_ones() -> None:
-    with pytest.raises(InputError, match=r"unknown rule 'erisa_appeal'; known rules: .*erisa_internal_appeal"):
+    with pytest.raises(InputError, match=r"unknown rule 'erisa_appeal'; known rules: .*erisa_internal"):
         deadline("erisa_appeal", "2026-01-01")
 
 
