@@ -159,9 +159,15 @@ def deadline_formula(
 
 
 def window_start_formula(
-    rule_id: str, start_ref: str, holidays_ref: str = "Holidays", *, rules_file: str | Path | None = None
+    rule_id: str,
+    start_ref: str,
+    holidays_ref: str = "Holidays",
+    days_ref: str | None = None,
+    *,
+    rules_file: str | Path | None = None,
 ) -> str:
-    """The formula of the first day of a rule's window (IDR initiation: business day 31).
+    """The formula of the first day of a rule's window (IDR initiation: business day 31); for a rule
+    without a window, the same as :func:`deadline_formula` (as :func:`udfs.deadlines.window_start`).
 
     Examples
     --------
@@ -169,7 +175,7 @@ def window_start_formula(
     >>> formula[formula.index("WORKDAY") :]
     'WORKDAY(B2-1,31,Holidays)))'
     """
-    return deadline_formula(rule_id, start_ref, holidays_ref, window=True, rules_file=rules_file)
+    return deadline_formula(rule_id, start_ref, holidays_ref, days_ref, window=True, rules_file=rules_file)
 
 
 def business_days_left_formula(deadline_ref: str, as_of_ref: str, holidays_ref: str = "Holidays") -> str:
