@@ -119,6 +119,8 @@ def to_dates(value: Any, name: str = "date") -> np.ndarray:
     ...
     udfs.errors.InputError: start must be a date, got 45000
     """
+    if isinstance(value, (str, dt.date, np.datetime64)) or value is None:  # one value: no array machinery
+        return np.asarray(_one_date(value, name))
     if hasattr(value, "to_numpy") and not isinstance(value, np.ndarray):  # pandas Series / Index / array
         value = value.to_numpy()
     # a list is read as objects: numpy would turn [nan, "2026-07-02"] into the strings 'nan', '2026-07-02'

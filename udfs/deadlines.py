@@ -286,8 +286,13 @@ def _load(path: str) -> dict[str, tuple[Rule, ...]]:
     return _parse(text, path)
 
 
+@lru_cache(maxsize=1)
+def _default_path() -> str:
+    return str(template_path(RULES_FILE))
+
+
 def _path(path: str | Path | None) -> str:
-    return str(template_path(RULES_FILE) if path is None else Path(path))
+    return _default_path() if path is None else str(Path(path))
 
 
 def rule_versions(path: str | Path | None = None) -> dict[str, tuple[Rule, ...]]:
@@ -384,20 +389,25 @@ def _where(index: int, shape: tuple[int, ...]) -> str:
 
 
 def _rule_keys(rule: Any, shape: tuple[int, ...]) -> tuple[list[Any], np.ndarray | None]:
-    """Distinct rules and, for arrays, the index of each row's rule in that list (-1 for blank)."""
+    """Distinct rules and, for arrays, the index of each row's rule in that list (-1 for a blank id)."""
     if isinstance(rule, (str, Rule)) or rule is None:
         return [rule], None
     arr = np.broadcast_to(np.asarray(rule, dtype=object), shape).reshape(-1)
-    blank = np.array([r is None or (isinstance(r, str) and not r.strip()) or r != r for r in arr], dtype=bool)
-    keys = np.array([r.strip() if isinstance(r, str) else r for r in arr], dtype=object)
-    keys[blank] = ""
-    codes, uniques = pd.factorize(pd.Series(keys, dtype=object))
+    codes, uniques = pd.factorize(arr)  # hash-based, one pass; None and NaN get -1
     codes = np.asarray(codes)
-    uniques_list = list(uniques)
-    if "" in uniques_list:
-        blank_code = uniques_list.index("")
-        codes = np.where(codes == blank_code, -1, codes)
-    return uniques_list, codes
+    keys: list[Any] = []
+    remap = np.empty(len(uniques) + 1, dtype=np.int64)
+    remap[-1] = -1  # index -1 (missing) stays -1
+    for i, key in enumerate(uniques):
+        if isinstance(key, str):
+            key = key.strip()
+        if key == "" or key is None:
+            remap[i] = -1
+            continue
+        if key not in keys:
+            keys.append(key)
+        remap[i] = keys.index(key)
+    return keys, remap[codes]
 
 
 def _versions(key: Any, table: Mapping[str, tuple[Rule, ...]]) -> tuple[Rule, ...]:
