@@ -24,8 +24,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from udfs.calendar import federal_holidays  # noqa: E402
-from udfs.deadlines import deadline, idr_initiation_window  # noqa: E402
+from udfs.calendar import federal_holidays
+from udfs.deadlines import deadline, idr_initiation_window
 
 
 def best_of(fn: Callable[[], Any], repeat: int = 3) -> float:
@@ -85,7 +85,13 @@ def main() -> None:
     print(f"{'idr_initiation_window (both)':<28} {seconds * 1000:8.1f} ms  {n / seconds / 1e6:6.2f} M rows/s")
 
     ids = np.array(
-        ["nsa_open_negotiation", "nsa_negotiation_end", "idr_initiation", "erisa_internal_appeal", "external_review"],
+        [
+            "nsa_open_negotiation",
+            "nsa_negotiation_end",
+            "idr_initiation",
+            "erisa_internal_appeal",
+            "external_review",
+        ],
         dtype=object,
     )[rng.integers(0, 5, size=n)]
     seconds = best_of(lambda: deadline(ids, starts))
@@ -102,10 +108,12 @@ def main() -> None:
     loop_rate = m / seconds
     vector = deadline("nsa_open_negotiation", starts[:m])
     assert list(vector.astype(object)) == loop_open_negotiation(sample, holidays), "loop and vector disagree"
-    print(f"{'per-row loop (datetime)':<28} {seconds * 1000:8.1f} ms for {m:,}  {loop_rate / 1e6:6.3f} M rows/s")
+    label = "per-row loop (datetime)"
+    print(f"{label:<28} {seconds * 1000:8.1f} ms for {m:,}  {loop_rate / 1e6:6.3f} M rows/s")
     k = min(2_000, m)
     seconds = best_of(lambda: [deadline("nsa_open_negotiation", s) for s in sample[:k]], repeat=1)
-    print(f"{'per-row scalar deadline()':<28} {seconds * 1000:8.1f} ms for {k:,}  {k / seconds / 1e6:6.3f} M rows/s")
+    label = "per-row scalar deadline()"
+    print(f"{label:<28} {seconds * 1000:8.1f} ms for {k:,}  {k / seconds / 1e6:6.3f} M rows/s")
 
 
 if __name__ == "__main__":
