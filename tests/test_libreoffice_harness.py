@@ -15,8 +15,6 @@ import pytest
 
 from tests.libreoffice import RECALC_NEVER, LibreOfficeError, recalculate
 
-pytestmark = pytest.mark.libreoffice
-
 
 def _workbook_with_stale_value(path: Path) -> Path:
     """A1 = 21, B1 = A1*2 whose file claims the value 999; C1 = A1+1 with no cached value at all."""
@@ -43,6 +41,7 @@ def _workbook_with_stale_value(path: Path) -> Path:
     return path
 
 
+@pytest.mark.libreoffice
 def test_stale_cached_value_is_recalculated(tmp_path: Path) -> None:
     source = _workbook_with_stale_value(tmp_path / "stale.xlsx")
     [result] = recalculate([source], tmp_path / "out")
@@ -51,6 +50,7 @@ def test_stale_cached_value_is_recalculated(tmp_path: Path) -> None:
     assert ws["C1"].value == 22
 
 
+@pytest.mark.libreoffice
 def test_control_without_recalculation_keeps_the_stale_value(tmp_path: Path) -> None:
     source = _workbook_with_stale_value(tmp_path / "stale.xlsx")
     [result] = recalculate([source], tmp_path / "out", recalc_mode=RECALC_NEVER)
@@ -58,6 +58,7 @@ def test_control_without_recalculation_keeps_the_stale_value(tmp_path: Path) -> 
     assert ws["B1"].value == 999
 
 
+@pytest.mark.libreoffice
 def test_many_workbooks_in_one_call(tmp_path: Path) -> None:
     sources = []
     for i in range(3):
@@ -71,6 +72,7 @@ def test_many_workbooks_in_one_call(tmp_path: Path) -> None:
     assert [openpyxl.load_workbook(p, data_only=True).active["B1"].value for p in results] == [0, 10, 20]
 
 
+@pytest.mark.libreoffice
 def test_unloadable_file_is_an_error_quoting_soffice(tmp_path: Path) -> None:
     bad = tmp_path / "broken.xlsx"
     bad.write_bytes(b"PK\x03\x04 not really a zip")
@@ -78,13 +80,14 @@ def test_unloadable_file_is_an_error_quoting_soffice(tmp_path: Path) -> None:
         recalculate([bad], tmp_path / "out")
 
 
+@pytest.mark.libreoffice
 def test_timeout_kills_soffice(tmp_path: Path) -> None:
     source = _workbook_with_stale_value(tmp_path / "slow.xlsx")
     with pytest.raises(LibreOfficeError, match="did not finish"):
         recalculate([source], tmp_path / "out", timeout=0.05)
 
 
-@pytest.mark.parametrize("case", ["same-names", "outdir-is-input-folder", "missing"])
+@pytest.mark.parametrize("case", ["same-names", "outdir-is-input-folder", "missing"])  # no soffice needed
 def test_refused_before_starting(tmp_path: Path, case: str) -> None:
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
