@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from udfs.calendar import is_business_day, networkdays
 from udfs.deadlines import (
+    FirstDay,
     Roll,
     Rule,
     Unit,
@@ -413,3 +414,19 @@ def test_timely_filing_is_start_plus_days(start: dt.date, days: int) -> None:
 def test_array_equals_scalar_calls(starts: list[dt.date]) -> None:
     out = nsa_open_negotiation_deadline(starts)
     assert list(out.astype(object)) == [nsa_open_negotiation_deadline(s) for s in starts]
+
+
+def test_calendar_days_with_the_start_day_counted() -> None:
+    """A rule "within 10 calendar days beginning on the day of the notice": day 1 is the notice day."""
+    rule = Rule(
+        id="demo_ten_days",
+        label="demo",
+        event="notice",
+        count=10,
+        unit=Unit.CALENDAR_DAYS,
+        first_day=FirstDay.INCLUDED,
+        source="demo",
+        wording="within 10 calendar days beginning on the day of the notice",
+    )
+    # Jan 5 [1], 6 [2], ..., Jan 14 [10]
+    assert deadline(rule, "2026-01-05") == D(2026, 1, 14)
