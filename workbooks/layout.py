@@ -84,7 +84,9 @@ def load_layout() -> dict[str, TableLayout]:
         for c in spec["columns"]:
             unknown = set(c) - {f for f in Column.__dataclass_fields__}
             if unknown:
-                raise TemplateError(f"{LAYOUT_FILE}: {key}: column {c.get('header')}: unknown keys {sorted(unknown)}")
+                raise TemplateError(
+                    f"{LAYOUT_FILE}: {key}: column {c.get('header')}: unknown keys {sorted(unknown)}"
+                )
             formula = c.get("formula")
             columns.append(Column(**{**c, "formula": " ".join(formula.split()) if formula else None}))
         tables[key] = TableLayout(spec["table"], int(spec["spare_rows"]), tuple(columns))
@@ -92,7 +94,9 @@ def load_layout() -> dict[str, TableLayout]:
     for key, t in tables.items():
         for c in t.columns:
             if not _SAFE_HEADER.match(c.header):
-                raise TemplateError(f"{LAYOUT_FILE}: {key}: header {c.header!r} has characters structured references escape")
+                raise TemplateError(
+                    f"{LAYOUT_FILE}: {key}: header {c.header!r} has characters structured references escape"
+                )
             texts = [c.formula or ""]
             if c.deadline:
                 texts += [f"{{{c.deadline['start']}}}", c.deadline.get("when", "")]
@@ -100,5 +104,7 @@ def load_layout() -> dict[str, TableLayout]:
                 for other, col in referenced(text):
                     known = by_name.get(other or t.name)
                     if known is None or col not in known:
-                        raise TemplateError(f"{LAYOUT_FILE}: {key}: {c.header}: unknown reference {{{other + ':' if other else ''}{col}}}")
+                        raise TemplateError(
+                            f"{LAYOUT_FILE}: {key}: {c.header}: unknown reference {{{other + ':' if other else ''}{col}}}"
+                        )
     return tables
