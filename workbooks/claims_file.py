@@ -132,7 +132,14 @@ def _convert_column(values: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, pd.
 
 
 def read_claims(path: str | Path) -> pd.DataFrame:
-    """Read, check and type a claims file.
+    """Read, check and type a claims file (see :func:`read_table`), with the claim-level checks: duplicate
+    lines, and payer, patient, date of service, plan type and NSA equal on every line of a claim.
+    """
+    return read_table(path, column_specs(), _check_claims)
+
+
+def read_table(path: str | Path, specs: list[ColumnSpec], check=None) -> pd.DataFrame:
+    """Read, check and type a table file (CSV or XLSX, first row headers) against column specs.
 
     Returns
     -------
@@ -143,14 +150,12 @@ def read_claims(path: str | Path) -> pd.DataFrame:
     Raises
     ------
     FileError
-        Listing every problem: unknown or missing columns, empty required cells, values of the wrong type,
-        duplicate lines, and claim-level fields (payer, patient, date of service) that differ between lines of
-        one claim.
+        Listing every problem: unknown or missing columns, empty required cells, values of the wrong type, and
+        what ``check(frame, source, headers)`` finds.
     """
     path = Path(path)
     raw, first = _read_raw(path)
     src = path.name
-    specs = column_specs()
     lookup = {}
     for s in specs:
         for name in (s.name, *s.aliases):
@@ -192,12 +197,12 @@ def read_claims(path: str | Path) -> pd.DataFrame:
         problems += [Problem(src, int(lines[i]), header, str(problem[i])) for i in problem.index[bad]]
     frame = pd.DataFrame(data)
     frame["source_line"] = np.arange(first, first + len(raw))
-    if not problems:
-        problems += _check_claims(frame, src, inverse)
+    if not problems and check is not None:
+        problems += check(frame, src, inverse)
     if problems:
         order = {str(h): i for i, h in enumerate(raw.columns)}
         raise FileError(sorted(problems, key=lambda p: (p.line or 0, order.get(p.column or "", -1))))
-    if frame["line"].isna().any():
+    if "line" in frame and frame["line"].isna().any():
         numbered = frame.groupby("claim_id", sort=False).cumcount() + 1
         frame["line"] = frame["line"].fillna(numbered).astype(int)
     for s in specs:
