@@ -1,0 +1,116 @@
+"""Building a set of tracking workbooks from a claims file: one workbook per payer and ``portfolio.xlsx``.
+
+Every input is read and checked before anything is written; each workbook is written to a temporary file and
+renamed into place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from udfs.charges import ChargeBenchmark
+from udfs.claims import price_claims
+from udfs.errors import FileError, Problem
+from udfs.payers import PayerProfile, load_profiles
+
+from .claims_file import read_claims
+from .log_file import empty_log, read_log
+from .payer_workbook import build_payer_workbook
+from .portfolio import build_portfolio
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    workbooks: dict[str, Path]  # payer id -> workbook
+    portfolio: Path
+    lines: int
+    claims: int
+
+
+def safe_file_name(text: str) -> str:
+    """A file name from a payer id or name: letters, digits, dot, dash and underscore only.
+
+    >>> safe_file_name("Keystone Mutual / PPO: NJ")
+    'Keystone-Mutual-PPO-NJ'
+    """
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.")
+    return name[:80] or "payer"
+
+
+def prepare(
+    claims_path: Path,
+    payers_dir: Path | None = None,
+    log_path: Path | None = None,
+    benchmark_path: Path | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, PayerProfile]]:
+    """Read, check and price the inputs; raises one FileError listing every problem in every file."""
+    problems: list[Problem] = []
+    profiles: dict[str, PayerProfile] = {}
+    claims = log = None
+    benchmark = None
+    try:
+        profiles = load_profiles(payers_dir)
+    except FileError as exc:
+        problems += exc.problems
+    try:
+        claims = read_claims(claims_path)
+    except FileError as exc:
+        problems += exc.problems
+    if benchmark_path is not None:
+        try:
+            benchmark = ChargeBenchmark.read(benchmark_path)
+        except FileError as exc:
+            problems += exc.problems
+    if log_path is not None:
+        try:
+            log = read_log(log_path, set(claims["claim_id"]) if claims is not None else None)
+        except FileError as exc:
+            problems += exc.problems
+    if problems:
+        raise FileError(problems)
+    assert claims is not None
+    priced = price_claims(claims, profiles, benchmark)
+    return priced, (log if log is not None else empty_log()), profiles
+
+
+def build_set(
+    claims_path: Path,
+    out_dir: Path,
+    payers_dir: Path | None = None,
+    as_of: dt.date | None = None,
+    log_path: Path | None = None,
+    benchmark_path: Path | None = None,
+    with_udfs: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Build one workbook per payer and the portfolio into ``out_dir``."""
+    as_of = as_of or dt.date.today()
+    claims, log, profiles = prepare(claims_path, payers_dir, log_path, benchmark_path)
+    claims = claims.assign(nsa=claims["nsa"].map({True: "Y", False: "N"}))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    used: dict[str, str] = {}
+    groups = list(claims.groupby("payer_id", sort=True))
+    for payer_id, lines in groups:
+        profile = profiles[payer_id]
+        label = payer_id if payer_id != "_default" else "other-payers"
+        name = safe_file_name(label)
+        if name.lower() in used:
+            name = f"{name}-{len(used)}"
+        used[name.lower()] = payer_id
+        if progress:
+            progress(f"{profile.name} ({len(lines)} lines)")
+        payer_log = log[log["claim_id"].isin(set(lines["claim_id"]))].reset_index(drop=True)
+        path = out_dir / f"{name}.xlsx"
+        build_payer_workbook(path, profile, lines.reset_index(drop=True), payer_log, as_of, with_udfs)
+        written[payer_id] = path
+    if progress:
+        progress("portfolio")
+    portfolio = build_portfolio(out_dir / "portfolio.xlsx", claims, log, profiles, as_of, written)
+    return BuildResult(written, portfolio, len(claims), claims["claim_id"].nunique())
