@@ -227,8 +227,9 @@ def conversion_factor(year: int, qp: bool = False, kind: str = "pfs", date_of_se
             table = load_pfs(year)
         except InputError:
             table = None
-        if table is not None and (table.file_qp_cf if qp else table.file_cf):
-            return float(table.file_qp_cf if qp else table.file_cf)
+        file_cf = None if table is None else (table.file_qp_cf if qp else table.file_cf)
+        if file_cf:
+            return float(file_cf)
         if table is not None and qp:
             raise InputError(f"year {year}: no qualifying-APM conversion factor known; import with --qp-cf")
     raise InputError(f"year {year}: no {kind} conversion factor in templates/rules/conversion_factors.yaml")
