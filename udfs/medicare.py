@@ -120,7 +120,9 @@ def _locality_ids(uniq: np.ndarray) -> np.ndarray:
 
 
 def _status_notes(table: PfsYear) -> tuple[np.ndarray, np.ndarray]:
-    """Per RVU row: payable status (bool) and the reason text when not payable."""
+    """Per RVU row: payable status (bool) and the reason text when not payable (cached on the table)."""
+    if table.status_notes is not None:
+        return table.status_notes
     spec = rules()["status_codes"]
     status = table.rvu["status"].to_numpy(dtype=object)
     payable = np.isin(status, spec["payable"])
@@ -128,7 +130,8 @@ def _status_notes(table: PfsYear) -> tuple[np.ndarray, np.ndarray]:
         [spec["reasons"].get(s, spec["other"].format(status=s)) for s in pd.unique(status)], dtype=object
     )
     lookup = dict(zip(pd.unique(status), reason, strict=True))
-    return payable, np.array([lookup[s] for s in status], dtype=object)
+    table.status_notes = (payable, np.array([lookup[s] for s in status], dtype=object))
+    return table.status_notes
 
 
 def price_arrays(
@@ -139,12 +142,14 @@ def price_arrays(
     year: Any = 2025,
     qp: Any = False,
     date_of_service: Any = None,
+    detail: bool = True,
 ) -> dict[str, Any]:
     """Flat arrays of every priced quantity (the engine behind :func:`price_pfs` and :func:`medicare_amount`).
 
     Returns a dict with ``shape`` and flat arrays: the normalised inputs (``hcpcs``, ``modifier``,
     ``locality``, ``nonfacility``, ``year``, ``qp``), ``row`` (index into the year's RVU table, -1 when
-    absent), the RVU and GPCI parts, ``cf``, ``amount`` (NaN when not priced), ``priced`` and ``note``.
+    absent), the RVU and GPCI parts, ``cf``, ``amount`` (NaN when not priced), ``priced`` and, with
+    ``detail`` (the default), the text columns ``status``, ``row_modifier`` and ``note``.
     """
     hc, hc_u = factorized(hcpcs, "hcpcs", pad_hcpcs=True)
     md, md_u = factorized(modifier, "modifier")
@@ -178,15 +183,7 @@ def price_arrays(
     loc_ids = _locality_ids(lc_u)
     nonfac = nonfac_u[st]
 
-    out: dict[str, Any] = {
-        "shape": shape,
-        "hcpcs": hc_u[hc],
-        "modifier": md_u[md],
-        "locality": loc_ids[lc],
-        "nonfacility": nonfac,
-        "year": yr,
-        "qp": qpa,
-    }
+    out: dict[str, Any] = {"shape": shape, "nonfacility": nonfac, "year": yr, "qp": qpa}
     row = np.full(n, -1, dtype=np.int64)
     row_mod = np.zeros(n, dtype=np.int64)
     for name in (
@@ -202,13 +199,11 @@ def price_arrays(
         "payable",
     ):
         out[name] = np.zeros(n, dtype=bool) if name in ("pe_na", "payable") else np.full(n, np.nan)
-    status = np.full(n, "", dtype=object)
-    reason = np.full(n, "", dtype=object)
-
+    tables: dict[int, PfsYear] = {}
     years = np.unique(yr)
     for y in years:
         sel = slice(None) if len(years) == 1 else np.flatnonzero(yr == y)
-        table = load_pfs(int(y))
+        table = tables.setdefault(int(y), load_pfs(int(y)))
         # RVU row of each (code, row modifier) pair, falling back to the code's own row
         pair_codes, pairs = pd.factorize(hc[sel] * len(ROW_MODS) + rm[sel])
         pairs = np.asarray(pairs)
@@ -226,30 +221,30 @@ def price_arrays(
         nf = nonfac[sel]
         pe = np.where(nf, rvu["nf_pe_rvu"].to_numpy()[rr], rvu["f_pe_rvu"].to_numpy()[rr])
         na = np.where(nf, rvu["nf_na"].to_numpy()[rr], rvu["f_na"].to_numpy()[rr]) & found
-        payable_row, reason_row = _status_notes(table)
+        payable_row, _ = _status_notes(table)
         out["work_rvu"][sel] = np.where(found, rvu["work_rvu"].to_numpy()[rr], np.nan)
         out["pe_rvu"][sel] = np.where(found, pe, np.nan)
         out["mp_rvu"][sel] = np.where(found, rvu["mp_rvu"].to_numpy()[rr], np.nan)
         out["pe_na"][sel] = na
         out["payable"][sel] = payable_row[rr] & found
-        status[sel] = np.where(found, rvu["status"].to_numpy(dtype=object)[rr], "")
-        reason[sel] = np.where(found, reason_row[rr], f"code not in the {int(y)} fee schedule")
         # GPCIs of each locality id (national: 1, 1, 1)
         l_codes, l_u = pd.factorize(lc[sel])
-        g = np.ones((len(l_u), 3))
-        for i, li in enumerate(np.asarray(l_u)):
-            lid = loc_ids[li]
-            if not lid:
-                continue
+        ids = loc_ids[np.asarray(l_u)]
+        g = np.ones((len(ids), 3))
+        wanted_loc = ids != ""
+        if wanted_loc.any():
             if table.gpci is None:
                 raise InputError(
-                    f"locality {lid!r}: no CY{int(y)} GPCIs are embedded or imported; price nationally "
-                    f"(no locality) or import them with: oonkit data import-pfs --year {int(y)} "
+                    f"locality {ids[wanted_loc][0]!r}: no CY{int(y)} GPCIs are embedded or imported; price "
+                    f"nationally (no locality) or import them with: oonkit data import-pfs --year {int(y)} "
                     f"--rvu PPRRVU....csv --gpci GPCI....csv"
                 )
-            if lid not in table.gpci.index:
-                raise InputError(f"locality {lid!r} is not a {int(y)} Medicare locality")
-            g[i] = table.gpci.loc[lid, ["gpci_work", "gpci_pe", "gpci_mp"]].to_numpy(dtype=float)
+            at = table.gpci.index.get_indexer(ids[wanted_loc])
+            if (at < 0).any():
+                raise InputError(
+                    f"locality {ids[wanted_loc][at < 0][0]!r} is not a {int(y)} Medicare locality"
+                )
+            g[wanted_loc] = table.gpci[["gpci_work", "gpci_pe", "gpci_mp"]].to_numpy(dtype=float)[at]
         for k, name in enumerate(("gpci_work", "gpci_pe", "gpci_mp")):
             out[name][sel] = g[l_codes, k]
         # conversion factor per (qp, date of service)
@@ -265,26 +260,46 @@ def price_arrays(
         out["cf"][sel] = cfs[c_codes]
 
     conflict = rm == ROW_MODS.index("CONFLICT")
-    no_code = hc_u[hc] == ""
+    no_code = (hc_u == "")[hc]
+    found_all = row >= 0
     priced = out["payable"] & ~out["pe_na"] & ~conflict & ~no_code
-    setting_word = np.where(nonfac, "non-facility", "facility")
-    note = np.where(priced, "", reason)
-    pe_note = np.where(
-        out["payable"] & out["pe_na"], "PE not payable in the " + setting_word + " setting (NA)", ""
-    )
-    note = np.where(pe_note != "", pe_note, note)
-    note = np.where(conflict, "modifiers 26 and TC (or 53) cannot be combined on one line", note)
-    note = np.where(no_code, "no HCPCS code", note)
     amount = (
         out["work_rvu"] * out["gpci_work"] + out["pe_rvu"] * out["gpci_pe"] + out["mp_rvu"] * out["gpci_mp"]
     ) * out["cf"]
     out["amount"] = np.where(priced, amount, np.nan)
+    out.update(row=row, priced=priced)
+    if not detail:
+        return out
+    # reasons in plain words: 1 status, 2 absent, 3/4 PE NA, 5 conflicting modifiers, 6 no code
+    reason = np.select(
+        [no_code, conflict, ~found_all, ~out["payable"], out["pe_na"] & nonfac, out["pe_na"]],
+        [6, 5, 2, 1, 4, 3],
+        0,
+    )
+    note = np.full(n, "", dtype=object)
+    status = np.full(n, "", dtype=object)
+    fixed = {
+        3: "PE not payable in the facility setting (NA)",
+        4: "PE not payable in the non-facility setting (NA)",
+        5: "modifiers 26 and TC (or 53) cannot be combined on one line",
+        6: "no HCPCS code",
+    }
+    for code, text in fixed.items():
+        note[reason == code] = text
+    for y, table in tables.items():
+        at = np.flatnonzero(yr == y) if len(tables) > 1 else np.arange(n)
+        hit = at[found_all[at]]
+        status[hit] = table.rvu["status"].to_numpy(dtype=object)[row[hit]]
+        why = at[reason[at] == 1]
+        note[why] = _status_notes(table)[1][row[why]]
+        note[at[reason[at] == 2]] = f"code not in the {y} fee schedule"
     out.update(
-        row=row,
+        hcpcs=hc_u[hc],
+        modifier=md_u[md],
+        locality=loc_ids[lc],
         row_modifier=np.array(["", "26", "TC", "53", ""], dtype=object)[row_mod],
         status=status,
-        priced=priced,
-        note=note.astype(object),
+        note=note,
     )
     return out
 
@@ -388,7 +403,7 @@ def medicare_amount(
     >>> medicare_amount(["99285", "G0008"]).round(2)
     array([168.85,    nan])
     """
-    a = price_arrays(hcpcs, modifier, locality, setting, year, qp, date_of_service)
+    a = price_arrays(hcpcs, modifier, locality, setting, year, qp, date_of_service, detail=False)
     out = a["amount"].reshape(a["shape"])
     return scalar_out(out, hcpcs, modifier, locality, setting, year, qp)
 

@@ -72,6 +72,7 @@ class PfsYear:
     sources: dict[str, dict[str, str]] = field(default_factory=dict)
     file_cf: float | None = None
     file_qp_cf: float | None = None
+    status_notes: tuple[np.ndarray, np.ndarray] | None = None
 
 
 def embedded_root() -> Path:
