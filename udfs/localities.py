@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .arrays import broadcast, scalar_out, texts
+from .arrays import broadcast, scalar_out
 from .errors import InputError
 
 # State (and territory) names as the crosswalk writes them -> postal codes.
@@ -92,6 +92,15 @@ def county_key(name: Any) -> str:
     text = re.sub(r"\s+", " ", str(name or "").upper().replace(".", " ")).strip()
     text = _SUFFIX.sub("", text).strip()
     return re.sub(r"^SAINT\b", "ST", text)
+
+
+def _clean(value: Any) -> str:
+    """Cell value as stripped text ('' for None/NaN; 18.0 -> '18'), keeping the user's spelling for messages."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def _state(value: str) -> str:
@@ -242,9 +251,7 @@ def resolve_locality(
     """
     if errors not in ("raise", "coerce"):
         raise InputError(f"errors must be 'raise' or 'coerce', got {errors!r}")
-    args = [
-        texts(a, n) for a, n in ((state, "state"), (locality, "locality"), (county, "county"), (mac, "mac"))
-    ]
+    args = [np.asarray(a, dtype=object) for a in (state, locality, county, mac)]
     years = np.asarray(year, dtype=object)
     b = broadcast(*args, years)
     flat = pd.DataFrame({k: v.reshape(-1) for k, v in zip(("s", "l", "c", "m", "y"), b, strict=True)})
@@ -254,7 +261,7 @@ def resolve_locality(
     why = np.empty(len(uniques), dtype=object)
     for i, (s, loc, c, m, y) in enumerate(uniques):
         try:
-            ids[i], why[i] = _resolve_one(s, loc, c, m, int(y)), ""
+            ids[i], why[i] = _resolve_one(_clean(s), _clean(loc).upper(), _clean(c), _clean(m), int(y)), ""
         except InputError as exc:
             if errors == "raise":
                 raise
