@@ -95,7 +95,7 @@ def county_key(name: Any) -> str:
 
 
 def _clean(value: Any) -> str:
-    """Cell value as stripped text ('' for None/NaN; 18.0 -> '18'), keeping the user's spelling for messages."""
+    """Cell value as stripped text ('' for None/NaN; 18.0 -> '18'), in the user's spelling for messages."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -34,7 +34,8 @@ def fee(work: float, pe: float, mp: float, gpci: tuple[float, float, float], cf:
     return (work * gpci[0] + pe * gpci[1] + mp * gpci[2]) * cf
 
 
-# (id, hcpcs, modifier, locality, setting, RVUs quoted from PPRRVU25_JAN1 as (work, PE of the setting, MP), GPCIs)
+# (id, hcpcs, modifier, locality, setting, RVUs quoted from PPRRVU25_JAN1 as (work, PE of the setting,
+# MP), GPCIs)
 PRICED = [
     ("99285 national facility", "99285", "", "", "facility", (4.00, 0.79, 0.43), NATIONAL),
     ("99285 CA-18", "99285", "", "CA-18", "facility", (4.00, 0.79, 0.43), CA_18),
@@ -180,7 +181,7 @@ def test_readable_setting_spellings(setting, pe):
 
 
 def test_unknown_setting_is_named():
-    with pytest.raises(InputError, match="setting .* got 'HOME'"):
+    with pytest.raises(InputError, match=r"setting .* got 'HOME'"):
         price_pfs("27447", setting="home")
 
 
