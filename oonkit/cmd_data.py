@@ -1,4 +1,4 @@
-"""``oonkit data``: import a CMS fee schedule release (``import-pfs``) and list the years available (``list``)."""
+"""``oonkit data``: import a CMS fee schedule release (``import-pfs``); list the years on hand (``list``)."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ def register(subparsers: Any) -> None:
     imp.add_argument("--locco", help="county to locality crosswalk (CSV, e.g. 26LOCCO.csv)")
     imp.add_argument("--qp-cf", type=float, help="conversion factor for qualifying APM participants")
     imp.add_argument(
-        "--out", help=f"folder to write <year>/ into (default {user_data_dir() / 'pfs'}; developers: templates/fees/pfs)"
+        "--out",
+        help=f"folder for <year>/ (default {user_data_dir() / 'pfs'}; developers: templates/fees/pfs)",
     )
     imp.set_defaults(func=run_import)
     lst = sub.add_parser("list", help="years of fee schedule data and where each table comes from")
@@ -44,11 +45,18 @@ def register(subparsers: Any) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     words = ["oonkit", "data", "import-pfs", "--year", str(args.year), "--rvu", args.rvu]
-    for flag, value in (("--gpci", args.gpci), ("--locco", args.locco), ("--qp-cf", args.qp_cf), ("--out", args.out)):
+    for flag, value in (
+        ("--gpci", args.gpci),
+        ("--locco", args.locco),
+        ("--qp-cf", args.qp_cf),
+        ("--out", args.out),
+    ):
         if value is not None:
             words += [flag, str(value)]
     try:
-        manifest = import_pfs(args.year, args.rvu, args.gpci, args.locco, args.qp_cf, args.out, shlex.join(words))
+        manifest = import_pfs(
+            args.year, args.rvu, args.gpci, args.locco, args.qp_cf, args.out, shlex.join(words)
+        )
     except FileError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -58,8 +66,14 @@ def run_import(args: argparse.Namespace) -> int:
     print(f"imported CY{args.year} into {where}")
     for kind, info in manifest["tables"].items():
         extra = f", {info['padded_hcpcs']} all-digit codes padded to 5" if info.get("padded_hcpcs") else ""
-        print(f"  {kind:<6} {info['rows']:>6} rows from {info['source']} (sha256 {info['sha256'][:12]}...){extra}")
-    print(f"  conversion factor in the RVU file: {manifest['cf']}" + (f"; QP CF {manifest['qp_cf']}" if manifest["qp_cf"] else ""))
+        print(
+            f"  {kind:<6} {info['rows']:>6} rows from {info['source']} "
+            f"(sha256 {info['sha256'][:12]}...){extra}"
+        )
+    print(
+        f"  conversion factor in the RVU file: {manifest['cf']}"
+        + (f"; QP CF {manifest['qp_cf']}" if manifest["qp_cf"] else "")
+    )
     if "gpci" not in manifest["tables"]:
         print(f"  no GPCI file: CY{args.year} prices nationally only (add --gpci to price localities)")
     return 0

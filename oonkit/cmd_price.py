@@ -21,13 +21,16 @@ def register(subparsers: Any) -> None:
         help="Medicare fee schedule amount of a HCPCS code, with its RVUs, GPCIs and CF",
         description=(
             "Price one HCPCS/CPT code on the Medicare Physician Fee Schedule. Without a locality the amount "
-            "is national (GPCIs of 1). Exit status: 0 priced, 1 not priced (reason on stderr), 2 bad arguments."
+            "is national (GPCIs of 1). Exit status: 0 priced, 1 not priced (reason on stderr), "
+            "2 bad arguments."
         ),
     )
     p.add_argument("hcpcs", metavar="HCPCS", help="HCPCS or CPT code, e.g. 27447")
     p.add_argument("--modifier", default="", help="modifier(s): 26, TC, 53 select their RVU row (e.g. 26)")
     p.add_argument("--state", help="state postal code or name, e.g. CA")
-    p.add_argument("--locality", help="locality number within the state or MAC (e.g. 18), or an id like CA-18")
+    p.add_argument(
+        "--locality", help="locality number within the state or MAC (e.g. 18), or an id like CA-18"
+    )
     p.add_argument("--county", help="county name, with --state (e.g. 'Los Angeles')")
     p.add_argument("--mac", help="Medicare Administrative Contractor number, e.g. 01182")
     p.add_argument("--setting", default="facility", help="facility (default) or nonfacility (office)")
@@ -91,8 +94,14 @@ def run(args: argparse.Namespace) -> int:
 def _print_text(r: dict[str, Any]) -> None:
     mod = f"-{r['modifier']}" if r["modifier"] else ""
     where = f"{r['locality']} {r['locality_name']}" if r["locality"] else r["locality_name"]
-    print(f"{r['hcpcs']}{mod}  CY{r['year']}  {r['setting']}  {where}" + (f"  MAC {r['mac']}" if r["mac"] else ""))
-    print(f"status {r['status'] or '-'}" + (f"  (RVU row {r['rvu_row_modifier']})" if r["rvu_row_modifier"] else ""))
+    print(
+        f"{r['hcpcs']}{mod}  CY{r['year']}  {r['setting']}  {where}"
+        + (f"  MAC {r['mac']}" if r["mac"] else "")
+    )
+    print(
+        f"status {r['status'] or '-'}"
+        + (f"  (RVU row {r['rvu_row_modifier']})" if r["rvu_row_modifier"] else "")
+    )
     if r["work_rvu"] is not None:
         parts = [("work", "work_rvu", "gpci_work"), ("PE", "pe_rvu", "gpci_pe"), ("MP", "mp_rvu", "gpci_mp")]
         total = 0.0
@@ -101,7 +110,9 @@ def _print_text(r: dict[str, Any]) -> None:
             print(f"  {label:<5} RVU {r[rv]:>8.2f} x GPCI {r[gp]:.3f} = {r[rv] * r[gp]:10.4f}")
         print(f"  geographically adjusted RVUs {total:.4f} x CF {r['cf']:.4f}" + (" (QP)" if r["qp"] else ""))
     if r["priced"]:
-        print(f"amount ${r['amount']:,.2f}   limiting charge (non-participating) ${r['limiting_charge']:,.2f}")
+        print(
+            f"amount ${r['amount']:,.2f}   limiting charge (non-participating) ${r['limiting_charge']:,.2f}"
+        )
     else:
         print(f"not priced: {r['note']}")
     print("data: " + "; ".join(f"{k} {v}" for k, v in r["sources"].items()))

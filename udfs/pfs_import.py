@@ -178,7 +178,9 @@ def read_rvu(path: str | os.PathLike[str], year: int | None = None) -> ReadResul
             problems.append(Problem(src, line, "MOD", f"{cell['mod']!r} is not a 2-character modifier"))
         if (code, mod) in seen:
             problems.append(
-                Problem(src, line, "HCPCS", f"{code} {mod} repeats line {seen[code, mod]}".rstrip())
+                Problem(
+                    src, line, "HCPCS", f"{code}{'-' + mod if mod else ''} repeats line {seen[code, mod]}"
+                )
             )
         seen[code, mod] = line
         status = cell["status"].upper()
@@ -227,7 +229,7 @@ def read_rvu(path: str | os.PathLike[str], year: int | None = None) -> ReadResul
 def _header_index(rows: list[list[str]], needles: tuple[str, ...]) -> int | None:
     for i, r in enumerate(rows[:30]):
         text = _norm(" ".join(r))
-        if all(n in text for n in needles):
+        if sum(bool(c.strip()) for c in r) >= 3 and all(n in text for n in needles):
             return i
     return None
 

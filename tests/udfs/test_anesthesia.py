@@ -19,8 +19,9 @@ def test_time_units_are_minutes_over_15_to_one_decimal(minutes, units):
 
 
 def test_shares_reproduce_cms_published_2016_locality_cfs():
-    # CMS CY2016 locality-adjusted anesthesia CFs (national 21.9935) with 2016 GPCIs, as published:
-    # Alabama (1.000, 0.886, 0.611) 21.08; Alaska (1.500, 1.107, 0.712) 30.58; Miami (1.000, 1.033, 2.490) 24.14
+    # CMS CY2016 locality-adjusted anesthesia CFs (national 21.9935) with 2016 GPCIs as published:
+    # Alabama (1.000, 0.886, 0.611) 21.08; Alaska (1.500, 1.107, 0.712) 30.58;
+    # Miami (1.000, 1.033, 2.490) 24.14
     s = anesthesia_shares(2016)
     for gpci, published in [
         ((1.0, 0.886, 0.611), 21.08),
