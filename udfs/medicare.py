@@ -89,8 +89,10 @@ def factorized(value: Any, name: str, pad_hcpcs: bool = False) -> tuple[np.ndarr
         else np.asarray(value, dtype=object)
     )
     shape = arr.shape
-    codes, uniq = pd.factorize(arr.reshape(-1), use_na_sentinel=False)
+    codes, uniq = pd.factorize(arr.reshape(-1))  # None/NaN -> -1, which picks the '' appended below
     norm = texts(np.asarray(uniq, dtype=object), name)
+    if len(norm) == 0 or codes.min() < 0:
+        norm = np.append(norm, "").astype(object)
     if pad_hcpcs:
         norm = np.array([v.zfill(5) if v.isdigit() and len(v) < 5 else v for v in norm], dtype=object)
     codes2, uniq2 = pd.factorize(norm)
@@ -200,7 +202,7 @@ def price_arrays(
     ):
         out[name] = np.zeros(n, dtype=bool) if name in ("pe_na", "payable") else np.full(n, np.nan)
     tables: dict[int, PfsYear] = {}
-    years = np.unique(yr)
+    years = np.unique(yr_in)  # the distinct years, from the input before broadcasting
     for y in years:
         sel = slice(None) if len(years) == 1 else np.flatnonzero(yr == y)
         table = tables.setdefault(int(y), load_pfs(int(y)))

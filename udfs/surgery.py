@@ -172,7 +172,7 @@ def price_claim(
     fs = base["amount"]
     priced = base["priced"].copy()
     note = base["note"].copy()
-    claim, _ = pd.factorize(pd.Series(ids, dtype=object).astype(str))
+    claim, _ = pd.factorize(ids)
     claim = np.asarray(claim)
 
     mods_u, md_codes = np.unique(base["modifier"], return_inverse=True)
@@ -240,7 +240,7 @@ def price_claim(
     # one item per unit; an LT/RT pair is one procedure made of two half items
     rep = u.astype(np.int64)
     line = np.repeat(np.arange(n), rep)
-    unit = np.concatenate([np.arange(k) for k in rep]) if n else np.zeros(0, dtype=np.int64)
+    unit = np.arange(rep.sum()) - np.repeat(np.cumsum(rep) - rep, rep)
     ok = priced[line]
     it = pd.DataFrame(
         {
@@ -256,22 +256,24 @@ def price_claim(
     it["proc"] = np.where(pair[it.line] >= 0, -1 - pair[it.line], np.arange(len(it)))
     it["factor"] = 1.0
     it["adj"] = it["value"]
+    item_line = it.line.to_numpy()
     m = len(it)
     order = np.arange(m)
 
     # endoscopy families (MULT PROC 3): base endoscopy and its family members collapse into one procedure
     endo = (it.mp == "3").to_numpy()
     if endo.any():
-        fam_base = ind["endo_base"][it.line.to_numpy()]
-        fam_key = pd.Series(list(zip(it.claim, it.role, fam_base, strict=True)))
-        families = set(fam_key[endo])
-        code_key = pd.Series(list(zip(it.claim, it.role, base["hcpcs"][it.line.to_numpy()], strict=True)))
-        is_base = code_key.isin(families).to_numpy() & ~endo
+        fam_base = ind["endo_base"][item_line]
+        # integer keys (claim, role, code) for the family of each endoscopy and the code of each item
+        both, _ = pd.factorize(np.concatenate([fam_base, base["hcpcs"][item_line]]))
+        owner = (it.claim.to_numpy() * 2 + it.role.to_numpy()) * (int(both.max()) + 1)
+        fam_key, code_key = owner + both[:m], owner + both[m:]
+        is_base = np.isin(code_key, fam_key[endo]) & ~endo
         member = endo | is_base
-        fkey = np.where(endo, fam_key.astype(str), np.where(is_base, code_key.astype(str), ""))
+        fkey = np.where(endo, fam_key, code_key)
         mem = np.flatnonzero(member)
-        bases = np.where(endo[mem], fam_base[mem], base["hcpcs"][it.line.to_numpy()[mem]])
-        lines_m = it.line.to_numpy()[mem]
+        bases = np.where(endo[mem], fam_base[mem], base["hcpcs"][item_line[mem]])
+        lines_m = item_line[mem]
         base_fs = price_arrays(
             bases,
             "",
@@ -281,18 +283,19 @@ def price_claim(
             base["qp"][lines_m],
         )["amount"]
         weight = np.where(pair[lines_m] >= 0, 0.5, 1.0)
+        base_fs = np.nan_to_num(base_fs)
         fam_codes, _ = pd.factorize(fkey[mem])
         r = _rank(fam_codes, it.value.to_numpy()[mem], order[mem])
         adj = np.where(
             r == 0,
             it.value.to_numpy()[mem],
-            np.maximum(it.value.to_numpy()[mem] - np.nan_to_num(base_fs) * weight, 0.0),
+            np.maximum(it.value.to_numpy()[mem] - base_fs * weight, 0.0),
         )
         it.loc[mem, "adj"] = adj
         it.loc[mem, "proc"] = -(10**12) - fam_codes
         fam_size = np.bincount(fam_codes)[fam_codes]
         for k, i in enumerate(mem):
-            li = it.line[i]
+            li = item_line[i]
             if fam_size[k] < 2:
                 continue
             texts[li].append(
@@ -301,12 +304,13 @@ def price_claim(
                 + (
                     ": highest, 100%"
                     if r[k] == 0
-                    else f": amount minus base {bases[k]} ({np.nan_to_num(base_fs[k]) * weight[k]:.2f})"
+                    else f": amount minus base {bases[k]} ({base_fs[k] * weight[k]:.2f})"
                 )
             )
         it.loc[mem, "mp"] = "3"
 
     # standard multiple procedure ranking (MULT PROC 1, 2, 3): one value per procedure
+    item_mp = it.mp.to_numpy(dtype=object)
     std = it.mp.isin(["1", "2", "3"]).to_numpy()
     if std.any():
         procs = (
@@ -327,10 +331,10 @@ def price_claim(
         ranks, sizes = hit.map(procs["rank"]).to_numpy(), hit.map(procs["size"]).to_numpy()
         for k, i in enumerate(np.flatnonzero(std)):
             if sizes[k] > 1:
-                li = it.line[i]
+                li = item_line[i]
                 extra = "; MAC prices by report" if ranks[k] + 1 >= rule2["by_report_from_rank"] else ""
                 texts[li].append(
-                    f"MULT PROC {it.mp[i]}: procedure rank {ranks[k] + 1} of {sizes[k]}, "
+                    f"MULT PROC {item_mp[i]}: procedure rank {ranks[k] + 1} of {sizes[k]}, "
                     f"{100 * (rule2['first'] if ranks[k] == 0 else rule2['subsequent']):g}%{extra}"
                 )
     it["allowed"] = it.adj * it.factor
@@ -381,7 +385,7 @@ def price_claim(
         it.loc[idx, "allowed"] = allowed
         for k, i in enumerate(idx):
             if words[k]:
-                texts[it.line[i]].append(words[k].rstrip("; "))
+                texts[item_line[i]].append(words[k].rstrip("; "))
 
     # assistant at surgery and co-surgeons: a share of the amount after the reductions
     share = np.ones(n)
