@@ -16,12 +16,13 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from udfs import pfs_data  # noqa: E402
-from udfs.medicare import medicare_amount, price_pfs  # noqa: E402
-from udfs.surgery import price_claim  # noqa: E402
+from udfs import pfs_data
+from udfs.medicare import medicare_amount, price_pfs
+from udfs.surgery import price_claim
 
 # code, modifier, weight: E/M visits dominate, then procedures and imaging components
 MIX = [
@@ -75,6 +76,9 @@ def main(n: int = 1_000_000) -> None:
     medicare_amount(hcpcs[:100], modifier[:100], locality[:100], setting[:100])  # warm-up (rules, caches)
     t_amount, amounts = timed(lambda: medicare_amount(hcpcs, modifier, locality, setting))
     t_frame, _ = timed(lambda: price_pfs(hcpcs, modifier, locality, setting), repeat=3)
+    cats = [pd.Categorical(x) for x in (hcpcs, modifier, locality, setting)]
+    t_cat, cat_amounts = timed(lambda: medicare_amount(*cats))
+    assert np.array_equal(cat_amounts, amounts, equal_nan=True)
 
     # per-row Python loops on a sample
     k = 2_000
@@ -129,10 +133,10 @@ def main(n: int = 1_000_000) -> None:
         lambda: price_claim(claim_id, lines_code, lines_mod, 1, lines_loc, lines_set), repeat=3
     )
 
-    cpu = next(
-        (ln.split(":", 1)[1].strip() for ln in open("/proc/cpuinfo") if ln.startswith("model name")),
-        platform.processor(),
-    )
+    cpu = platform.processor()
+    if Path("/proc/cpuinfo").is_file():
+        lines = Path("/proc/cpuinfo").read_text().splitlines()
+        cpu = next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("model name")), cpu)
     print(
         f"machine: {os.cpu_count()} CPUs, {cpu}, Python {platform.python_version()}, numpy {np.__version__}"
     )
@@ -141,6 +145,7 @@ def main(n: int = 1_000_000) -> None:
         f"medicare_amount, {n:,} lines: {t_amount:.3f} s  ({n / t_amount / 1e6:.2f} M lines/s)"
         f"  priced {np.isfinite(amounts).mean():.1%}"
     )
+    print(f"medicare_amount, {n:,} as Categoricals: {t_cat:.3f} s ({n / t_cat / 1e6:.2f} M lines/s)")
     print(
         f"price_pfs (DataFrame with notes), {n:,} lines: {t_frame:.3f} s  ({n / t_frame / 1e6:.2f} M lines/s)"
     )

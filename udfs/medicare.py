@@ -82,7 +82,20 @@ def split_modifiers(text: str) -> list[str]:
 
 
 def factorized(value: Any, name: str, pad_hcpcs: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """(codes, uniques) of ``value`` after :func:`~udfs.arrays.texts` normalisation, shaped like ``value``."""
+    """(codes, uniques) of ``value`` after :func:`~udfs.arrays.texts` normalisation, shaped like ``value``.
+
+    A pandas Categorical (or categorical Series) is not hashed again: its codes are used as they are.
+    """
+    if isinstance(value, pd.Series) and isinstance(value.dtype, pd.CategoricalDtype):
+        value = value.array
+    if isinstance(value, pd.Categorical):
+        codes = np.asarray(value.codes, dtype=np.int64)
+        cats = np.asarray(value.categories, dtype=object)
+        norm = texts(np.append(cats, None) if (codes < 0).any() or cats.size == 0 else cats, name)
+        if pad_hcpcs:
+            norm = np.array([v.zfill(5) if v.isdigit() and len(v) < 5 else v for v in norm], dtype=object)
+        codes2, uniq2 = pd.factorize(norm)
+        return np.asarray(codes2)[codes], np.asarray(uniq2, dtype=object)
     arr = (
         value.to_numpy(dtype=object)
         if isinstance(value, pd.Series | pd.Index)
