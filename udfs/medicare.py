@@ -91,7 +91,10 @@ def factorized(value: Any, name: str, pad_hcpcs: bool = False) -> tuple[np.ndarr
     if isinstance(value, pd.Categorical):
         codes = np.asarray(value.codes, dtype=np.int64)
         cats = np.asarray(value.categories, dtype=object)
-        norm = texts(np.append(cats, None) if (codes < 0).any() or cats.size == 0 else cats, name)
+        norm = texts(
+            np.append(cats, np.array([None], dtype=object)) if (codes < 0).any() or cats.size == 0 else cats,
+            name,
+        )
         if pad_hcpcs:
             norm = np.array([v.zfill(5) if v.isdigit() and len(v) < 5 else v for v in norm], dtype=object)
         codes2, uniq2 = pd.factorize(norm)
