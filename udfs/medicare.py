@@ -85,6 +85,10 @@ def factorized(value: Any, name: str, pad_hcpcs: bool = False) -> tuple[np.ndarr
     """(codes, uniques) of ``value`` after :func:`~udfs.arrays.texts` normalisation, shaped like ``value``.
 
     A pandas Categorical (or categorical Series) is not hashed again: its codes are used as they are.
+
+    >>> codes, uniques = factorized([" 27447", "27447", None, 100], "hcpcs", pad_hcpcs=True)
+    >>> codes.tolist(), uniques.tolist()
+    ([0, 0, 2, 1], ['27447', '00100', ''])
     """
     if isinstance(value, pd.Series) and isinstance(value.dtype, pd.CategoricalDtype):
         value = value.array
@@ -168,6 +172,10 @@ def price_arrays(
     ``locality``, ``nonfacility``, ``year``, ``qp``), ``row`` (index into the year's RVU table, -1 when
     absent), the RVU and GPCI parts, ``cf``, ``amount`` (NaN when not priced), ``priced`` and, with
     ``detail`` (the default), the text columns ``status``, ``row_modifier`` and ``note``.
+
+    >>> a = price_arrays(["99285", "64999"], detail=True)
+    >>> a["priced"].tolist(), a["status"].tolist(), a["work_rvu"].tolist()
+    ([True, False], ['A', 'C'], [4.0, 0.0])
     """
     hc, hc_u = factorized(hcpcs, "hcpcs", pad_hcpcs=True)
     md, md_u = factorized(modifier, "modifier")

@@ -76,12 +76,20 @@ class PfsYear:
 
 
 def embedded_root() -> Path:
-    """Folder of the embedded tables (``templates/fees/pfs``)."""
+    """Folder of the embedded tables (``templates/fees/pfs``).
+
+    >>> (embedded_root() / "2025" / "rvu.csv.gz").is_file()
+    True
+    """
     return Path(str(resources.files("templates").joinpath("fees", "pfs")))
 
 
 def user_root() -> Path:
-    """Folder of the user's imported tables (``user_data_dir()/pfs``)."""
+    """Folder of the user's imported tables (``user_data_dir()/pfs``).
+
+    >>> user_root().name
+    'pfs'
+    """
     return user_data_dir() / "pfs"
 
 
@@ -170,7 +178,11 @@ def available_years() -> list[int]:
 
 
 def inventory() -> pd.DataFrame:
-    """One row per year and table: where pricing reads it from (for ``oonkit data list``)."""
+    """One row per year and table: where pricing reads it from (for ``oonkit data list``).
+
+    >>> inventory().columns.tolist()
+    ['year', 'table', 'source', 'folder']
+    """
     rows = []
     for year in available_years():
         where = _locate(year)
@@ -237,11 +249,9 @@ def conversion_factor(year: int, qp: bool = False, kind: str = "pfs", date_of_se
 
 
 def rules() -> dict[str, Any]:
-    """The payment rules file ``templates/rules/pfs_payment_rules.yaml``."""
+    """The payment rules file ``templates/rules/pfs_payment_rules.yaml``.
+
+    >>> rules()["co_surg"]["percent"], rules()["asst_surg"]["percent"]
+    (0.625, 0.16)
+    """
     return load_yaml("rules/pfs_payment_rules.yaml")
-
-
-def column(table: pd.DataFrame, name: str) -> np.ndarray:
-    """A column as a numpy array (float64 for numbers, object for text)."""
-    values = table[name].to_numpy()
-    return values.astype(object) if values.dtype.kind not in "fiub" else values

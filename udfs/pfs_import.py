@@ -405,7 +405,14 @@ def read_locco(path: str | os.PathLike[str], year: int | None = None) -> ReadRes
 
 
 def sha256(path: str | os.PathLike[str]) -> str:
-    """SHA256 of a file, hex."""
+    """SHA256 of a file, hex.
+
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "empty"
+    >>> _ = f.write_bytes(b"")
+    >>> sha256(f)[:16]
+    'e3b0c44298fc1c14'
+    """
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -438,6 +445,23 @@ def import_pfs(
     replaced at once; on any problem nothing is written and :class:`FileError` lists every problem.
 
     Returns the manifest as a dict.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> rvu = folder / "rvu.csv"
+    >>> _ = rvu.write_text("HCPCS,MOD,STATUS CODE,WORK RVU,NON-FAC PE RVU,NON-FAC NA INDICATOR,"
+    ...     "FACILITY PE RVU,FACILITY NA INDICATOR,MP RVU,PCTC IND,GLOB DAYS,MULT PROC,BILAT SURG,"
+    ...     "ASST SURG,CO- SURG,TEAM SURG,ENDO BASE,CONV FACTOR,DIAGNOSTIC IMAGING FAMILY INDICATOR\\n"
+    ...     "99285,,A,4,0.79,NA,0.79,,0.43,0,XXX,0,0,0,0,0,,33.4009,99\\n")
+    >>> m = import_pfs(2030, rvu, out_dir=folder / "pfs")
+    >>> m["cf"], m["tables"]["rvu"]["rows"], sorted(p.name for p in (folder / "pfs" / "2030").iterdir())
+    (33.4009, 1, ['manifest.yaml', 'rvu.csv.gz'])
+    >>> bad = folder / "bad.csv"
+    >>> _ = bad.write_text(rvu.read_text().replace("0.43", "x"))
+    >>> import_pfs(2030, bad, out_dir=folder / "pfs")
+    Traceback (most recent call last):
+    ...
+    udfs.errors.FileError: ...bad.csv:2: MP RVU: 'x' is not a number
     """
     from .reference import user_data_dir
 
