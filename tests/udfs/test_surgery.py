@@ -1,0 +1,200 @@
+"""Claim-level adjustments computed by hand from the quoted PPRRVU25_JAN1 rows (CY2025, national, CF 32.3465)
+and the percentages of the Claims Processing Manual ch. 12 (s. 40.6 multiple surgery 100/50%, s. 40.7
+bilateral 150%, s. 40.8 co-surgeons 62.5%, s. 20.4.3 assistant 16%, s. 120.1 AS 85% of 16%) and the MPPR
+rules (imaging TC 50% / PC 95%; therapy PE 50%; cardiovascular TC 75%; ophthalmology TC 80%).
+
+Facility RVUs quoted (work + facility PE + MP = total):
+  21196 20.83 + 19.94 + 2.13 = 42.90  MULT PROC 2, BILAT 2, ASST 2, CO 1
+  21194 21.82 + 18.73 + 2.23 = 42.78  MULT PROC 2, BILAT 2, ASST 2, CO 0
+  22633 26.80 + 19.88 + 8.38 = 55.06  MULT PROC 2, BILAT 0, ASST 2, CO 2, TEAM 0
+  63030 12.00 + 12.21 + 3.85 = 28.06  MULT PROC 2, BILAT 1, ASST 2, CO 2
+  27447 19.60 + 15.30 + 3.98 = 38.88  MULT PROC 2, BILAT 1, ASST 2, CO 1
+  29881  7.03 +  8.22 + 1.39 = 16.64  MULT PROC 3, ENDO BASE 29870, BILAT 1, ASST 0
+  63650  7.15 +  4.51 + 0.82 = 12.48  MULT PROC 2, BILAT 0, ASST 1, CO 0
+  64483  1.90 +  1.27 + 0.16 =  3.33  MULT PROC 2, BILAT 1
+  43235  2.09 +  1.29 + 0.27 =  3.65  MULT PROC 2 (base of the upper GI endoscopy family)
+  43239  2.39 +  1.42 + 0.29 =  4.10  MULT PROC 3, ENDO BASE 43235
+  43251  3.47 +  1.90 + 0.43 =  5.80  MULT PROC 3, ENDO BASE 43235
+  45378  3.26 +  1.79 + 0.43 =  5.48  MULT PROC 2 (base of the colonoscopy family)
+  45380  3.56 +  1.93 + 0.47 =  5.96  MULT PROC 3, ENDO BASE 45378
+  22818 34.33 + 23.53 + 7.02 = 64.88  TEAM SURG 2
+Non-facility RVUs (work + non-facility PE + MP):
+  70553 global 2.29+7.26+0.16; TC 0+6.44+0.03 = 6.47; 26 2.29+0.82+0.13 = 3.24   MULT PROC 4
+  74177 global 1.82+7.25+0.12; TC 0+6.59+0.02 = 6.61; 26 1.82+0.66+0.10 = 2.58   MULT PROC 4
+  97110 0.45+0.43+0.01 = 0.89; 97140 0.43+0.40+0.01 = 0.84                          MULT PROC 5
+  92250 TC 0+0.48+0.01 = 0.49, 26 0.40+0.20+0.01; 92134 TC 0+0.43+0.01 = 0.44, 26 0.32+0.20+0.01   MULT PROC 7
+  93306 TC 0+3.76+0.03 = 3.79, 26 1.46+0.52+0.04                                    MULT PROC 6
+  70030 0.18+0.79+0.02 = 0.99                                                        BILAT 3, MULT PROC 0
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from udfs.errors import InputError
+from udfs.surgery import price_claim
+
+CF = 32.3465
+
+
+def fs(total_rvu: float) -> float:
+    return total_rvu * CF
+
+
+def allowed(claim) -> list[float]:
+    return claim.allowed.tolist()
+
+
+def test_orthognathic_case_multiple_procedures():
+    c = price_claim("ortho-1", ["21196", "21194"])
+    # 21196 ranks first (42.90 > 42.78): 100%; 21194: 50%
+    assert allowed(c) == pytest.approx([fs(42.90), 0.5 * fs(42.78)])
+    assert c.adjustments[1] == "MULT PROC 2: procedure rank 2 of 2, 50%"
+
+
+def test_lt_rt_pair_of_an_already_bilateral_code_is_paid_once():
+    # 21194 BILAT SURG 2: LT + RT lines are one procedure at 100%, half on each line; ranked below 21196
+    c = price_claim("ortho-2", ["21196", "21194", "21194"], ["", "LT", "RT"])
+    assert allowed(c) == pytest.approx([fs(42.90), 0.25 * fs(42.78), 0.25 * fs(42.78)])
+
+
+def test_spine_case():
+    c = price_claim("spine", ["22633", "63030"])
+    assert allowed(c) == pytest.approx([fs(55.06), 0.5 * fs(28.06)])
+
+
+def test_bilateral_50_is_150_percent_and_ranks_as_one_procedure():
+    c = price_claim("knees", ["29881", "27447"], ["", "50"])
+    # 27447-50 = 1.5 x 38.88 RVU = 58.32 RVU ranks first at 100%; 29881 50%
+    assert allowed(c) == pytest.approx([0.5 * fs(16.64), 1.5 * fs(38.88)])
+
+
+def test_bilateral_procedure_ranked_second():
+    c = price_claim("spine-50", ["22633", "63030"], ["", "50"])
+    # 63030-50 = 1.5 x 28.06 = 42.09 RVU < 55.06: 50% of 150%
+    assert allowed(c) == pytest.approx([fs(55.06), 0.5 * 1.5 * fs(28.06)])
+
+
+def test_lt_rt_pair_of_a_150_percent_code():
+    c = price_claim("inj", ["64483", "64483"], ["LT", "RT"], setting="facility")
+    assert allowed(c) == pytest.approx([0.75 * fs(3.33), 0.75 * fs(3.33)])
+    assert "LT/RT pair" in c.adjustments[0]
+
+
+def test_bilateral_indicator_3_is_200_and_0_is_100():
+    c = price_claim(["a", "b"], ["70030", "63650"], ["50", "50"], setting=["nonfacility", "facility"])
+    assert allowed(c) == pytest.approx([2.0 * fs(0.99), fs(12.48)])
+
+
+def test_units_beyond_the_first_are_further_procedures():
+    c = price_claim("two-knees", "27447", units=2)
+    assert allowed(c) == pytest.approx([1.5 * fs(38.88)])  # 100% + 50%
+    assert c.unadjusted_amount[0] == pytest.approx(2 * fs(38.88))
+
+
+def test_assistant_at_surgery():
+    c = price_claim(["s", "s", "x", "y"], ["27447", "29881", "63650", "27447"], ["80", "80", "80", "AS"])
+    # 27447-80: 16% of 100%; 29881-80 (ASST SURG 0): 16% of 50%, flagged as needing documentation;
+    # 63650-80 (ASST SURG 1) not paid; 27447-AS: 85% of 16%
+    assert c.allowed[0] == pytest.approx(0.16 * fs(38.88))
+    assert c.allowed[1] == pytest.approx(0.16 * 0.5 * fs(16.64))
+    assert "documentation" in c.adjustments[1]
+    assert not c.priced[2] and np.isnan(c.allowed[2])
+    assert c.note[2] == "assistant at surgery not paid for this code (ASST SURG 1)"
+    assert c.allowed[3] == pytest.approx(0.85 * 0.16 * fs(38.88))
+
+
+def test_co_surgeons():
+    c = price_claim(["c", "c", "d"], ["22633", "63030", "63650"], ["62", "62", "62"])
+    assert c.allowed[0] == pytest.approx(0.625 * fs(55.06))
+    assert c.allowed[1] == pytest.approx(0.625 * 0.5 * fs(28.06))
+    assert not c.priced[2]  # 63650 CO-SURG 0
+    assert c.note[2] == "co-surgeons not permitted for this code (CO-SURG 0)"
+
+
+def test_team_surgery_is_not_priced():
+    c = price_claim(["t", "u"], ["22818", "22633"], ["66", "66"])
+    assert not c.priced.any()
+    assert "by report" in c.note[0]  # TEAM SURG 2
+    assert c.note[1] == "team surgeons not permitted for this code (TEAM SURG 0)"
+
+
+def test_endoscopy_family_upper_gi():
+    c = price_claim("egd", ["43239", "43235", "43251"])
+    # family 43235: highest 43251 in full; 43239 pays 4.10 - 3.65 RVU; the base 43235 pays 0
+    assert allowed(c) == pytest.approx([fs(4.10 - 3.65), 0.0, fs(5.80)])
+
+
+def test_two_endoscopy_families_rank_as_two_procedures():
+    c = price_claim("scopes", ["43239", "43251", "45380"])
+    upper = fs(5.80) + fs(4.10 - 3.65)  # family 43235 total 6.25 RVU
+    lower = fs(5.96)  # family 45378: one member, in full
+    # the upper GI family (6.25 RVU) ranks above colonoscopy (5.96 RVU): 100% / 50%
+    assert allowed(c) == pytest.approx([fs(4.10 - 3.65), fs(5.80), 0.5 * lower])
+    assert sum(allowed(c)) == pytest.approx(upper + 0.5 * lower)
+
+
+def test_diagnostic_imaging_family():
+    c = price_claim("mri-ct", ["70553", "74177"], setting="nonfacility")
+    # highest TC is 74177 (6.61 > 6.47): 70553 TC at 50%; highest PC is 70553 (3.24 > 2.58): 74177 PC at 95%
+    assert c.allowed[0] == pytest.approx(fs(0.5 * 6.47 + 3.24))
+    assert c.allowed[1] == pytest.approx(fs(6.61 + 0.95 * 2.58))
+
+
+def test_imaging_components_billed_separately():
+    c = price_claim("tc-only", ["70553", "74177"], ["TC", "TC"], setting="nonfacility")
+    assert allowed(c) == pytest.approx([0.5 * fs(6.47), fs(6.61)])
+
+
+def test_therapy_practice_expense_reduction():
+    c = price_claim("pt", ["97110", "97140"], units=[2, 1], setting="nonfacility")
+    # highest PE unit (97110, PE 0.43) in full; the other 97110 unit and 97140 pay 50% of their PE
+    assert c.allowed[0] == pytest.approx(fs(2 * 0.89 - 0.5 * 0.43))
+    assert c.allowed[1] == pytest.approx(fs(0.84 - 0.5 * 0.40))
+
+
+def test_ophthalmology_and_cardiovascular_tc_reductions():
+    c = price_claim(
+        ["eye", "eye", "echo"], ["92250", "92134", "93306"], units=[1, 1, 2], setting="nonfacility"
+    )
+    assert c.allowed[0] == pytest.approx(fs(0.40 + 0.68 + 0.02))  # highest TC (0.49) in full
+    assert c.allowed[1] == pytest.approx(fs(0.32 + 0.63 + 0.02 - 0.2 * 0.44))  # TC at 80%
+    assert c.allowed[2] == pytest.approx(fs(2 * (1.46 + 4.28 + 0.07) - 0.25 * 3.79))  # 2nd TC at 75%
+
+
+def test_not_priced_lines_stay_out_of_the_ranking():
+    c = price_claim("mixed", ["64999", "63030", "22633"])
+    assert np.isnan(c.allowed[0]) and c.note[0].startswith("carrier-priced")
+    assert allowed(c)[1:] == pytest.approx([0.5 * fs(28.06), fs(55.06)])
+
+
+def test_separate_claims_are_ranked_separately():
+    c = price_claim(["a", "b"], ["22633", "63030"])
+    assert allowed(c) == pytest.approx([fs(55.06), fs(28.06)])
+
+
+def test_bad_units():
+    with pytest.raises(InputError, match="units must be a whole number"):
+        price_claim("x", "27447", units=0)
+
+
+SURGICAL = ["27447", "29881", "22633", "63030", "21196", "21194", "64483", "63650", "43239", "43251", "45380"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["a", "b", "c"]), st.sampled_from(SURGICAL), st.integers(1, 3)),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_mult_proc_never_raises_a_claim_above_its_unadjusted_total(lines):
+    ids, codes, units = zip(*lines, strict=True)
+    c = price_claim(list(ids), list(codes), "", list(units))
+    assert (c.allowed >= 0).all()
+    for _, g in c.groupby("claim_id"):
+        assert g.allowed.sum() <= g.unadjusted_amount.sum() + 1e-9
