@@ -24,22 +24,42 @@ def _date(text: str) -> dt.date:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    b = sub.add_parser("build", help="build one tracking workbook per payer and portfolio.xlsx from a claims file")
-    b.add_argument("claims", type=Path, metavar="CLAIMS", help="claims file, CSV or XLSX (README: 'Claims file columns')")
+    b = sub.add_parser(
+        "build", help="build one tracking workbook per payer and portfolio.xlsx from a claims file"
+    )
+    b.add_argument(
+        "claims", type=Path, metavar="CLAIMS", help="claims file, CSV or XLSX (README: 'Claims file columns')"
+    )
     b.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder for the workbooks")
-    b.add_argument("--payers", type=Path, metavar="PAYERS_DIR", help="folder of payer profiles (YAML) to add or override")
-    b.add_argument("--as-of", type=_date, metavar="DATE", help="count deadlines and ages to this date (default today)")
-    b.add_argument("--log", type=Path, metavar="LOG", help="escalation log entries to start from (CSV or XLSX)")
-    b.add_argument("--benchmark", type=Path, metavar="FILE", help="charge benchmark table (code, geo, p50..p95)")
-    b.add_argument("--with-udfs", action="store_true", help="add an xlwings.conf sheet so the OON_* functions load")
+    b.add_argument(
+        "--payers", type=Path, metavar="PAYERS_DIR", help="folder of payer profiles (YAML) to add or override"
+    )
+    b.add_argument(
+        "--as-of", type=_date, metavar="DATE", help="count deadlines and ages to this date (default today)"
+    )
+    b.add_argument(
+        "--log", type=Path, metavar="LOG", help="escalation log entries to start from (CSV or XLSX)"
+    )
+    b.add_argument(
+        "--benchmark", type=Path, metavar="FILE", help="charge benchmark table (code, geo, p50..p95)"
+    )
+    b.add_argument(
+        "--with-udfs", action="store_true", help="add an xlwings.conf sheet so the OON_* functions load"
+    )
     b.set_defaults(func=run_build)
     d = sub.add_parser("demo", help="build the workbooks of the embedded demo claim set")
-    d.add_argument("--out", type=Path, default=Path("oonkit-demo"), metavar="DIR", help="folder (default ./oonkit-demo)")
-    d.add_argument("--with-udfs", action="store_true", help="add an xlwings.conf sheet so the OON_* functions load")
+    d.add_argument(
+        "--out", type=Path, default=Path("oonkit-demo"), metavar="DIR", help="folder (default ./oonkit-demo)"
+    )
+    d.add_argument(
+        "--with-udfs", action="store_true", help="add an xlwings.conf sheet so the OON_* functions load"
+    )
     d.set_defaults(func=run_demo)
 
 
-def _build(args: argparse.Namespace, claims: Path, log: Path | None, benchmark: Path | None, as_of: dt.date | None) -> BuildResult:
+def _build(
+    args: argparse.Namespace, claims: Path, log: Path | None, benchmark: Path | None, as_of: dt.date | None
+) -> BuildResult:
     started = time.perf_counter()
     bar = tqdm(desc="building", unit=" workbook", disable=not sys.stderr.isatty(), leave=False)
 
@@ -48,13 +68,16 @@ def _build(args: argparse.Namespace, claims: Path, log: Path | None, benchmark: 
         bar.update(1)
 
     try:
-        result = build_set(claims, args.out, getattr(args, "payers", None), as_of, log, benchmark,
-                           args.with_udfs, progress)
+        result = build_set(
+            claims, args.out, getattr(args, "payers", None), as_of, log, benchmark, args.with_udfs, progress
+        )
     finally:
         bar.close()
     seconds = time.perf_counter() - started
-    print(f"Built {len(result.workbooks)} payer workbooks and a portfolio from {result.lines} lines "
-          f"({result.claims} claims) in {seconds:.1f} s:")
+    print(
+        f"Built {len(result.workbooks)} payer workbooks and a portfolio from {result.lines} lines "
+        f"({result.claims} claims) in {seconds:.1f} s:"
+    )
     for path in [*result.workbooks.values(), result.portfolio]:
         print(f"  {path}")
     return result
@@ -72,7 +95,11 @@ def run_demo(args: argparse.Namespace) -> int:
     folder = template_path("demo/demo.yaml").parent
     as_of = settings["as_of"] if isinstance(settings["as_of"], dt.date) else _date(str(settings["as_of"]))
     print(f"oonkit demo: synthetic claims of four fictional payers, as of {as_of} (templates/demo/README.md)")
-    result = _build(args, folder / settings["claims"], folder / settings["log"], folder / settings["benchmark"], as_of)
-    print("Open the payer workbooks in Excel or LibreOffice: start with the Guide sheet; portfolio.xlsx compares payers.")
+    result = _build(
+        args, folder / settings["claims"], folder / settings["log"], folder / settings["benchmark"], as_of
+    )
+    print(
+        "Open the payer workbooks in Excel or LibreOffice: start with the Guide sheet; portfolio.xlsx compares payers."
+    )
     del result
     return 0

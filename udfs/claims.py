@@ -46,12 +46,18 @@ def price_claims(
         date_of_service=pd.to_datetime(out["date_of_service"]).to_numpy(dtype="datetime64[D]"),
     )
     out["medicare"] = priced["allowed"].to_numpy(dtype=float)
-    notes = np.where(priced["priced"].to_numpy(dtype=bool), priced["adjustments"].astype(str), priced["note"].astype(str))
+    notes = np.where(
+        priced["priced"].to_numpy(dtype=bool), priced["adjustments"].astype(str), priced["note"].astype(str)
+    )
     out["medicare_note"] = [("" if n in ("nan", "None") else n) for n in notes]
     if benchmark is not None:
-        pct = np.array([profiles[p].percentile if profiles[p].percentile else np.nan for p in out["payer_id"]])
+        pct = np.array(
+            [profiles[p].percentile if profiles[p].percentile else np.nan for p in out["payer_id"]]
+        )
         amount, _ = benchmark.amount(
-            out["hcpcs"].to_numpy(dtype=object), pct, out["locality"].fillna("").to_numpy(dtype=object),
+            out["hcpcs"].to_numpy(dtype=object),
+            pct,
+            out["locality"].fillna("").to_numpy(dtype=object),
             out["modifier"].fillna("").to_numpy(dtype=object),
         )
         given = out["benchmark_rate"].astype(float)
