@@ -22,9 +22,7 @@ from udfs.payers import PayerProfile
 from . import stages
 from .analytics import AGING, RECOVERY_MONTHS
 from .assumptions import payer_assumptions
-
-APPEAL_STAGES = ("Formal appeal (level 1)", "Formal appeal (level 2)")
-NSA_STAGE = "NSA open negotiation"
+from .layout import load_layout
 
 
 @dataclass
@@ -162,20 +160,22 @@ def deadline_columns(
     d["status"] = first["status"].to_numpy()
     dos, paid = _dates(first["date_of_service"]), _dates(first["payment_date"])
 
-    def latest_date(mask: pd.Series) -> np.ndarray:
+    log_dates = _dates(log["date"]) if len(log) else np.array([], dtype="datetime64[D]")
+
+    def latest_date(spec: dict) -> np.ndarray:
+        """Latest log date of each claim at spec's stages (and outcome), as the log_date formulas compute."""
         if not len(log):
             return np.full(len(d), np.datetime64("NaT"), dtype="datetime64[D]")
-        sub = log[mask.to_numpy()].assign(_d=_dates(log["date"])[mask.to_numpy()])
-        m = sub.groupby("claim_id")["_d"].max()
+        mask = log["stage"].isin(spec["stages"]).to_numpy() & ~np.isnat(log_dates)
+        if spec.get("outcome"):
+            mask &= (log["outcome"] == spec["outcome"]).to_numpy()
+        m = pd.Series(log_dates[mask]).groupby(log["claim_id"].to_numpy()[mask]).max()
         return np.array([m.get(cid, np.datetime64("NaT")) for cid in d["claim_id"]], dtype="datetime64[D]")
 
-    notice = latest_date(log["stage"] == NSA_STAGE) if len(log) else latest_date(pd.Series(dtype=bool))
-    denial = (
-        latest_date(log["stage"].isin(APPEAL_STAGES) & (log["outcome"] == "Lost"))
-        if len(log)
-        else latest_date(pd.Series(dtype=bool))
-    )
-    d["negotiation_notice"], d["final_internal_denial"] = notice, denial
+    derived = {c.header: latest_date(c.log_date) for c in load_layout()["deadlines"].columns if c.log_date}
+    notice, denial = derived["Negotiation notice"], derived["Final internal denial"]
+    idr_started, appeal_filed = derived["IDR initiated"], derived["Appeal filed"]
+    review = derived["External review requested"]
     nat = np.full(len(d), np.datetime64("NaT"), dtype="datetime64[D]")
 
     def where(cond: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -184,7 +184,7 @@ def deadline_columns(
     is_nsa = d["nsa"].to_numpy() == "Y"
     d["timely_filing"] = where(np.isnat(paid), deadline("timely_filing", dos, days=a["TimelyFilingDays"]))
     d["nsa_open_negotiation"] = where(is_nsa & np.isnat(notice), deadline("nsa_open_negotiation", paid))
-    d["idr_initiation"] = where(is_nsa, deadline("idr_initiation", notice))
+    d["idr_initiation"] = where(is_nsa & np.isnat(idr_started), deadline("idr_initiation", notice))
     pt = d["plan_type"].to_numpy()
     rule = np.where(
         pt == "ERISA",
@@ -192,10 +192,10 @@ def deadline_columns(
         np.where(pt == "Medicare Advantage", "ma_reconsideration", "payer_appeal"),
     )
     d["appeal"] = where(
-        np.isnat(denial),
+        np.isnat(denial) & np.isnat(appeal_filed),
         deadline(rule, paid, days=np.where(rule == "payer_appeal", a["AppealWindowDays"], np.nan)),
     )
-    d["external_review"] = deadline("external_review", denial)
+    d["external_review"] = where(np.isnat(review), deadline("external_review", denial))
     latest_due = (
         log[log["latest"]].set_index("claim_id")["next_action_due"]
         if len(log)

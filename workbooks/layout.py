@@ -36,6 +36,7 @@ class Column:
     hidden: bool = False
     formula: str | None = None
     deadline: dict[str, Any] | None = None
+    log_date: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,14 @@ def load_layout() -> dict[str, TableLayout]:
                 raise TemplateError(
                     f"{LAYOUT_FILE}: {key}: header {c.header!r} has characters structured references escape"
                 )
+            if c.log_date:
+                from .stages import labels
+
+                unknown_stages = set(c.log_date["stages"]) - set(labels())
+                if unknown_stages:
+                    raise TemplateError(
+                        f"{LAYOUT_FILE}: {key}: {c.header}: unknown stages {sorted(unknown_stages)}"
+                    )
             texts = [c.formula or ""]
             if c.deadline:
                 texts += [f"{{{c.deadline['start']}}}", c.deadline.get("when", "")]

@@ -58,10 +58,22 @@ def next_due_formula(profile: PayerProfile) -> str:
     return f'=IF(OR({{Claim ID}}="",{{Date}}=""),"",{expr})'
 
 
+def log_date_formula(spec: dict) -> str:
+    """The latest Escalation log date of this row's claim at the given stages (and outcome), or blank."""
+    stage_terms = "+".join(f'({{Log:Stage}}="{s}")' for s in spec["stages"])
+    outcome = f'*({{Log:Outcome}}="{spec["outcome"]}")' if spec.get("outcome") else ""
+    return (
+        f'=IF({{Claim ID}}="","",IFERROR(1/(1/SUMPRODUCT(MAX(({{Log:Claim ID}}={{Claim ID}})*({stage_terms})'
+        f'{outcome}*{{Log:Date}}))),""))'
+    )
+
+
 def deadline_column_formulas(layout: TableLayout) -> dict[str, str]:
-    """Formulas (layout shorthand) of the Deadlines columns computed from deadline rules."""
+    """Formulas (layout shorthand) of the Deadlines columns computed from the log and from deadline rules."""
     out = {}
     for col in layout.columns:
+        if col.log_date:
+            out[col.header] = log_date_formula(col.log_date)
         spec = col.deadline
         if not spec:
             continue

@@ -151,7 +151,10 @@ def build_portfolio(
     if n:
         table = Table(displayName="Payers", ref=f"A3:{get_column_letter(len(headers))}{last}")
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
-        ws.add_table(table)
+        table._initialise_columns()
+        for column, header in zip(table.tableColumns, headers, strict=True):
+            column.name = header
+        ws._tables.add(table)
         gap_chart = BarChart()
         gap_chart.type = "bar"
         gap_chart.title = "Gap to target by payer"

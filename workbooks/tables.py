@@ -18,6 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableFormula, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -149,8 +150,8 @@ def write_table(
         )
         for i, c in enumerate(cols, start=1)
     ]
-    table.autoFilter.ref = ref
-    ws.add_table(table)
+    table.autoFilter = AutoFilter(ref=ref)
+    ws._tables.add(table)  # add_table only warns that write-only sheets need the columns set, as done above
     _validations(ws, cols, last)
     return last
 
@@ -183,7 +184,7 @@ def _validations(ws: Worksheet, cols: Sequence[Column], last: int) -> None:
             dv.showErrorMessage = True
             dv.errorTitle = col.header
             dv.add(rng)
-            ws.add_data_validation(dv)
+            ws.data_validations.append(dv)
 
 
 def date_value(d: dt.date | pd.Timestamp | None) -> dt.date | None:
