@@ -76,7 +76,17 @@ def prepare(
         raise FileError(problems)
     assert claims is not None
     priced = price_claims(claims, profiles, benchmark)
+    priced["nsa"] = priced["nsa"].map({True: "Y", False: "N"})
     return priced, (log if log is not None else empty_log()), profiles
+
+
+def by_payer(claims: pd.DataFrame, log: pd.DataFrame) -> list[tuple[str, pd.DataFrame, pd.DataFrame]]:
+    """(payer id, its claim lines, its log entries) in payer-id order, as each payer workbook gets them."""
+    out = []
+    for payer_id, lines in claims.groupby("payer_id", sort=True):
+        payer_log = log[log["claim_id"].isin(set(lines["claim_id"]))].reset_index(drop=True)
+        out.append((str(payer_id), lines.reset_index(drop=True), payer_log))
+    return out
 
 
 def build_set(
@@ -92,12 +102,10 @@ def build_set(
     """Build one workbook per payer and the portfolio into ``out_dir``."""
     as_of = as_of or dt.date.today()
     claims, log, profiles = prepare(claims_path, payers_dir, log_path, benchmark_path)
-    claims = claims.assign(nsa=claims["nsa"].map({True: "Y", False: "N"}))
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
     used: dict[str, str] = {}
-    groups = list(claims.groupby("payer_id", sort=True))
-    for payer_id, lines in groups:
+    for payer_id, lines, payer_log in by_payer(claims, log):
         profile = profiles[payer_id]
         label = payer_id if payer_id != "_default" else "other-payers"
         name = safe_file_name(label)
@@ -106,9 +114,8 @@ def build_set(
         used[name.lower()] = payer_id
         if progress:
             progress(f"{profile.name} ({len(lines)} lines)")
-        payer_log = log[log["claim_id"].isin(set(lines["claim_id"]))].reset_index(drop=True)
         path = out_dir / f"{name}.xlsx"
-        build_payer_workbook(path, profile, lines.reset_index(drop=True), payer_log, as_of, with_udfs)
+        build_payer_workbook(path, profile, lines, payer_log, as_of, with_udfs)
         written[payer_id] = path
     if progress:
         progress("portfolio")

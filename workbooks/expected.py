@@ -62,9 +62,13 @@ def log_columns(log: pd.DataFrame, profile: PayerProfile, a: dict[str, object]) 
             days = a[name] if name else count
             due[rows] = deadline(stage.rule, dates[rows], days=days)
     out["next_action_due"] = due
-    out["response_days"] = (
-        (_dates(out["response_date"]) - dates).astype("timedelta64[D]").astype(float) if n else []
-    )
+    if n:
+        delta = _dates(out["response_date"]) - dates
+        out["response_days"] = np.where(
+            np.isnat(delta), np.nan, delta.astype("timedelta64[D]").astype(np.int64)
+        )
+    else:
+        out["response_days"] = np.array([], dtype=float)
     out["seq"] = np.arange(n) + 2  # =ROW()-1 with the header on row 1
     latest = np.zeros(n, dtype=bool)
     if n:
@@ -88,11 +92,7 @@ def claims_columns(
     c["expected_allowed"] = allowed.allowed_amount(
         method, billed, medicare, factor, bench, sca, bool(a["LesserOf"])
     )
-    nsa = (
-        (c["nsa"].astype(str) == "Y").to_numpy()
-        if c["nsa"].dtype == object
-        else c["nsa"].to_numpy(dtype=bool)
-    )
+    nsa = c["nsa"].map(lambda v: v is True or v == "Y").to_numpy(dtype=bool)
     s = share.cost_share(
         np.nan_to_num(c["expected_allowed"].to_numpy(dtype=float), nan=0.0),
         np.nan_to_num(_num(c["deductible_remaining"])),
@@ -159,6 +159,7 @@ def deadline_columns(
     ).to_numpy()
     d["status"] = first["status"].to_numpy()
     dos, paid = _dates(first["date_of_service"]), _dates(first["payment_date"])
+    d["date_of_service"], d["payment_date"] = dos, paid
 
     log_dates = _dates(log["date"]) if len(log) else np.array([], dtype="datetime64[D]")
 
@@ -176,6 +177,8 @@ def deadline_columns(
     notice, denial = derived["Negotiation notice"], derived["Final internal denial"]
     idr_started, appeal_filed = derived["IDR initiated"], derived["Appeal filed"]
     review = derived["External review requested"]
+    for header, values in derived.items():
+        d[header.lower().replace(" ", "_")] = values
     nat = np.full(len(d), np.datetime64("NaT"), dtype="datetime64[D]")
 
     def where(cond: np.ndarray, values: np.ndarray) -> np.ndarray:
