@@ -65,7 +65,29 @@ def expand(formula: str, table: str) -> str:
         other, col = m.group(1), m.group(2)
         return f"{other}[{col}]" if other else f"{table}[[#This Row],[{col}]]"
 
-    return _REF.sub(sub, " ".join(formula.split()).replace("( ", "(").replace(" )", ")"))
+    return _REF.sub(sub, tidy(formula))
+
+
+def tidy(formula: str) -> str:
+    r"""Remove the whitespace YAML line folding leaves in a formula, except inside string literals, ``{...}``
+    placeholders and ``[...]`` structured references (in Excel a space between two references is the
+    intersection operator, so stray spaces are not harmless).
+
+    >>> tidy('=IF({Claim ID}="a b", 1,\n  MIN( Log[Amount paid], C1 ))')
+    '=IF({Claim ID}="a b",1,MIN(Log[Amount paid],C1))'
+    """
+    out, quoted, depth = [], False, 0
+    for ch in formula:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in "{[":
+            depth += 1
+        elif not quoted and ch in "}]":
+            depth -= 1
+        elif ch.isspace() and not quoted and depth == 0:
+            continue
+        out.append(ch)
+    return "".join(out)
 
 
 def referenced(formula: str) -> list[tuple[str | None, str]]:
@@ -89,7 +111,7 @@ def load_layout() -> dict[str, TableLayout]:
                     f"{LAYOUT_FILE}: {key}: column {c.get('header')}: unknown keys {sorted(unknown)}"
                 )
             formula = c.get("formula")
-            columns.append(Column(**{**c, "formula": " ".join(formula.split()) if formula else None}))
+            columns.append(Column(**{**c, "formula": tidy(formula) if formula else None}))
         tables[key] = TableLayout(spec["table"], int(spec["spare_rows"]), tuple(columns))
     by_name = {t.name: set(t.headers) for t in tables.values()}
     for key, t in tables.items():
