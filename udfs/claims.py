@@ -60,6 +60,6 @@ def price_claims(
             out["locality"].fillna("").to_numpy(dtype=object),
             out["modifier"].fillna("").to_numpy(dtype=object),
         )
-        given = out["benchmark_rate"].astype(float)
-        out["benchmark_rate"] = given.where(given.notna(), amount)
+        given = out["benchmark_rate"].to_numpy(dtype=float)
+        out["benchmark_rate"] = np.where(np.isnan(given), amount, given)
     return out

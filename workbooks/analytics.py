@@ -138,8 +138,8 @@ def write_payer_sheet(ws: Worksheet, profile: PayerProfile) -> None:
     for label in stages.labels():
         row = len(rows) + 1
         cells = [_cell(ws, label, "oon text")]
-        for _, formula, type_ in stage_formulas(f"$A{row}", row):
-            c = WriteOnlyCell(ws, formula)
+        for _, stage_formula, type_ in stage_formulas(f"$A{row}", row):
+            c = WriteOnlyCell(ws, stage_formula)
             c.style = f"oon value {type_}"
             cells.append(c)
         rows.append(cells)

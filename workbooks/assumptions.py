@@ -10,6 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from udfs import idr
 from udfs.payers import PayerProfile
 from udfs.reference import load_yaml
@@ -32,7 +34,7 @@ def payer_assumptions(profile: PayerProfile, as_of: dt.date) -> list[Assumption]
     d = load_yaml("rules/assumptions.yaml")
     days = payer_days(profile)
     try:
-        admin = float(idr.admin_fee(as_of))
+        admin = float(idr.admin_fee(np.datetime64(as_of, "D")))
     except ValueError:
         admin = float("nan")
     rows = [

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -181,20 +181,20 @@ def read_table(path: str | Path, specs: list[ColumnSpec], check=None) -> pd.Data
     lines = pd.Series(np.arange(first, first + len(raw)), index=raw.index)
     data: dict[str, pd.Series] = {}
     for s in specs:
-        header = inverse.get(s.name)
-        if header is None:
+        column_header = inverse.get(s.name)
+        if column_header is None:
             data[s.name] = pd.Series([s.default] * len(raw), index=raw.index, dtype=object)
             continue
-        column = raw[header]
+        column = raw[column_header]
         blank = column.map(_blank)
         if s.required:
-            problems += [Problem(src, int(line), header, "empty") for line in lines[blank]]
+            problems += [Problem(src, int(line), column_header, "empty") for line in lines[blank]]
         values, problem = _convert_column(column[~blank], s)
         full = pd.Series([s.default] * len(raw), index=raw.index, dtype=object)
         full[~blank] = values.astype(object)
         data[s.name] = full
         bad = problem.notna()
-        problems += [Problem(src, int(lines[i]), header, str(problem[i])) for i in problem.index[bad]]
+        problems += [Problem(src, int(lines[i]), column_header, str(problem[i])) for i in problem.index[bad]]
     frame = pd.DataFrame(data)
     frame["source_line"] = np.arange(first, first + len(raw))
     if not problems and check is not None:
@@ -219,35 +219,35 @@ def read_table(path: str | Path, specs: list[ColumnSpec], check=None) -> pd.Data
 
 def _check_claims(frame: pd.DataFrame, src: str, headers: dict[str, str]) -> list[Problem]:
     problems = []
-    seen: dict[tuple[str, Any], int] = {}
-    for row in frame.itertuples(index=False):
-        key = (row.claim_id, row.line)
-        if row.line is not None and key in seen:
+    seen: dict[tuple[Any, Any], int] = {}
+    records = cast(list[dict[str, Any]], frame.to_dict("records"))
+    for row in records:
+        key = (row["claim_id"], row["line"])
+        line = int(row["source_line"])
+        if row["line"] is not None and key in seen:
             problems.append(
                 Problem(
                     src,
-                    row.source_line,
+                    line,
                     headers.get("line", "line"),
                     f"duplicate of line {seen[key]} ({key[0]} line {key[1]})",
                 )
             )
-        seen.setdefault(key, row.source_line)
-        if row.payment_date is not None and row.payment_date < row.date_of_service:
-            problems.append(
-                Problem(src, row.source_line, headers.get("payment_date"), "is before the date of service")
-            )
+        seen.setdefault(key, line)
+        if row["payment_date"] is not None and row["payment_date"] < row["date_of_service"]:
+            problems.append(Problem(src, line, headers.get("payment_date"), "is before the date of service"))
     for column in ("payer", "patient_ref", "date_of_service", "plan_type", "nsa"):
-        firsts: dict[str, Any] = {}
-        for row in frame.itertuples(index=False):
-            v = getattr(row, column)
-            if row.claim_id in firsts and firsts[row.claim_id] != v:
+        firsts: dict[Any, Any] = {}
+        for row in records:
+            v, cid = row[column], row["claim_id"]
+            if cid in firsts and firsts[cid] != v:
                 problems.append(
                     Problem(
                         src,
-                        row.source_line,
+                        int(row["source_line"]),
                         headers.get(column, column),
-                        f"differs from the claim's first line ({firsts[row.claim_id]!s} vs {v!s})",
+                        f"differs from the claim's first line ({firsts[cid]!s} vs {v!s})",
                     )
                 )
-            firsts.setdefault(row.claim_id, v)
+            firsts.setdefault(cid, v)
     return problems

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -43,11 +44,11 @@ def _dates(s: pd.Series) -> np.ndarray:
     return pd.to_datetime(s).to_numpy(dtype="datetime64[D]")
 
 
-def assumptions_of(profile: PayerProfile, as_of: dt.date) -> dict[str, object]:
+def assumptions_of(profile: PayerProfile, as_of: dt.date) -> dict[str, Any]:
     return {a.name: a.value for a in payer_assumptions(profile, as_of)}
 
 
-def log_columns(log: pd.DataFrame, profile: PayerProfile, a: dict[str, object]) -> pd.DataFrame:
+def log_columns(log: pd.DataFrame, profile: PayerProfile, a: dict[str, Any]) -> pd.DataFrame:
     """Next action due, response days and the latest entry per claim."""
     out = log.copy().reset_index(drop=True)
     n = len(out)
@@ -81,7 +82,7 @@ def log_columns(log: pd.DataFrame, profile: PayerProfile, a: dict[str, object]) 
 
 
 def claims_columns(
-    claims: pd.DataFrame, log: pd.DataFrame, profile: PayerProfile, a: dict[str, object]
+    claims: pd.DataFrame, log: pd.DataFrame, profile: PayerProfile, a: dict[str, Any]
 ) -> pd.DataFrame:
     c = claims.copy().reset_index(drop=True)
     billed, medicare, bench = _num(c["billed"]), _num(c["medicare"]), _num(c["benchmark_rate"])
@@ -131,12 +132,13 @@ def claims_columns(
         float(a["Tolerance"]),
         float(a["TolerancePct"]),
     )
-    c["underpaid"] = np.where(blank, None, under)
+    c["underpaid"] = pd.Series(np.asarray(under, dtype=object)).where(~blank, None)
     c["paid_of_billed"] = gap.paid_ratio(c["total_paid"].to_numpy(dtype=float), billed)
     c["paid_of_medicare"] = gap.paid_ratio(c["total_paid"].to_numpy(dtype=float), medicare)
     as_of = np.datetime64(a["AsOfDate"], "D")
     open_ = (c["status"] != "Closed").to_numpy()
-    c["days_outstanding"] = np.where(open_, (as_of - _dates(c["date_of_service"])).astype(float), np.nan)
+    age = np.asarray(as_of - _dates(c["date_of_service"]), dtype="timedelta64[D]").astype(float)
+    c["days_outstanding"] = np.where(open_, age, np.nan)
     latest = log[log["latest"]].set_index("claim_id")["stage"] if len(log) else pd.Series(dtype=object)
     default = np.where(
         c["status"] == "Closed",
@@ -148,7 +150,7 @@ def claims_columns(
 
 
 def deadline_columns(
-    claims: pd.DataFrame, log: pd.DataFrame, profile: PayerProfile, a: dict[str, object]
+    claims: pd.DataFrame, log: pd.DataFrame, profile: PayerProfile, a: dict[str, Any]
 ) -> pd.DataFrame:
     first = claims.drop_duplicates("claim_id", keep="first").reset_index(drop=True)
     d = pd.DataFrame({"claim_id": first["claim_id"]})
@@ -224,11 +226,12 @@ def deadline_columns(
         "Next action due",
     ]
     as_of = np.datetime64(a["AsOfDate"], "D")
-    nxt, which = [], []
+    nxt: list[Any] = []
+    which: list[str] = []
     for i in range(len(d)):
-        values = [d[c].iloc[i] for c in cols]
+        row_values = [d[col].iloc[i] for col in cols]
         present = [
-            (np.datetime64(v, "D"), lab) for v, lab in zip(values, labels, strict=True) if not pd.isna(v)
+            (np.datetime64(v, "D"), lab) for v, lab in zip(row_values, labels, strict=True) if not pd.isna(v)
         ]
         if d["status"].iloc[i] == "Closed" or not present:
             nxt.append(np.datetime64("NaT"))

@@ -4,6 +4,7 @@ table in ``templates/layouts/payer_workbook.yaml``, with stages, channels and ou
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
 import pandas as pd
 
@@ -43,15 +44,16 @@ def read_log(path: str | Path, claim_ids: set[str] | None = None) -> pd.DataFram
     def check(frame: pd.DataFrame, src: str, headers: dict[str, str]) -> list[Problem]:
         if claim_ids is None:
             return []
+        records = cast(list[dict[str, Any]], frame.to_dict("records"))
         return [
             Problem(
                 src,
-                int(row.source_line),
+                int(r["source_line"]),
                 headers.get("claim_id", "claim_id"),
-                f"claim {row.claim_id} is not in the claims file",
+                f"claim {r['claim_id']} is not in the claims file",
             )
-            for row in frame.itertuples(index=False)
-            if row.claim_id not in claim_ids
+            for r in records
+            if r["claim_id"] not in claim_ids
         ]
 
     return read_table(path, log_specs(), check)

@@ -54,6 +54,7 @@ def payer_rows(
 ) -> pd.DataFrame:
     rows = []
     for payer_id, lines in claims.groupby("payer_id", sort=True):
+        payer_id = str(payer_id)
         p = profiles[payer_id]
         lg = log[log["claim_id"].isin(set(lines["claim_id"]))].reset_index(drop=True)
         e = compute(lines.reset_index(drop=True), lg, p, as_of)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -35,7 +36,7 @@ def claims_frame(
 ) -> pd.DataFrame:
     """A claims table in the claims-file columns (README, 'Claims file columns'), ``lines`` rows."""
     rng = np.random.default_rng(seed)
-    rows = []
+    rows: list[dict[str, Any]] = []
     claim_no = 0
     while len(rows) < lines:
         claim_no += 1
@@ -100,7 +101,7 @@ def log_frame(claims: pd.DataFrame, seed: int = 0, share: float = 0.4) -> pd.Dat
     for c in first.itertuples(index=False):
         if rng.random() > share or not c.payment_date:
             continue
-        day = dt.date.fromisoformat(c.payment_date)
+        day = dt.date.fromisoformat(str(c.payment_date))
         for _ in range(int(rng.integers(1, 5))):
             day += dt.timedelta(days=int(rng.integers(5, 60)))
             stage = labels[int(rng.integers(len(labels)))]

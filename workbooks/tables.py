@@ -144,7 +144,7 @@ def write_table(
         TableColumn(
             id=i,
             name=c.header,
-            calculatedColumnFormula=TableFormula(attr_text=formulas[i - 1].lstrip("="))
+            calculatedColumnFormula=TableFormula(attr_text=str(formulas[i - 1]).lstrip("="))
             if formulas[i - 1] and c.header not in row_formulas
             else None,
         )
