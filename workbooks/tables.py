@@ -133,7 +133,10 @@ def write_table(
             else:
                 src = sources[j]
                 value = _value(src[r], col.type) if src is not None and r < n else None
-                cell = text_cell(ws, value) if isinstance(value, str) else WriteOnlyCell(ws, value)
+                if isinstance(value, str):
+                    out.append(text_cell(ws, value, styles[j]))
+                    continue
+                cell = WriteOnlyCell(ws, value)
             cell.style = styles[j]
             out.append(cell)
         ws.append(out)
