@@ -226,23 +226,21 @@ def deadline_columns(
         "Next action due",
     ]
     as_of = np.datetime64(a["AsOfDate"], "D")
-    nxt: list[Any] = []
-    which: list[str] = []
-    for i in range(len(d)):
-        row_values = [d[col].iloc[i] for col in cols]
-        present = [
-            (np.datetime64(v, "D"), lab) for v, lab in zip(row_values, labels, strict=True) if not pd.isna(v)
-        ]
-        if d["status"].iloc[i] == "Closed" or not present:
-            nxt.append(np.datetime64("NaT"))
-            which.append("")
-            continue
-        future = sorted(v for v, _ in present if v >= as_of)
-        chosen = future[0] if future else max(v for v, _ in present)
-        nxt.append(chosen)
-        which.append(next(lab for v, lab in present if v == chosen))
-    d["next_deadline"] = np.array(nxt, dtype="datetime64[D]")
-    d["deadline"] = which
+    # The Next deadline formula: the earliest deadline not before the as-of date, else the latest past one;
+    # its label is the first column (left to right) holding that date.
+    grid = np.stack([d[col].to_numpy(dtype="datetime64[D]") for col in cols], axis=1)
+    present = ~np.isnat(grid)
+    days = grid.astype("int64")
+    big = np.iinfo(np.int64).max
+    future = present & (grid >= as_of)
+    earliest_future = np.where(future, days, big).min(axis=1)
+    latest = np.where(present, days, -big).max(axis=1)
+    chosen = np.where(future.any(axis=1), earliest_future, latest)
+    keep = present.any(axis=1) & (d["status"].to_numpy() != "Closed")
+    nxt = np.where(keep, chosen, np.iinfo(np.int64).min).astype("datetime64[D]")  # int64 min is NaT
+    first_match = np.argmax(present & (days == chosen[:, None]), axis=1)
+    d["next_deadline"] = nxt
+    d["deadline"] = np.where(keep, np.array(labels, dtype=object)[first_match], "")
     d["business_days_left"] = calendar.networkdays(
         np.full(len(d), as_of), d["next_deadline"].to_numpy(dtype="datetime64[D]")
     )
