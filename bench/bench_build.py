@@ -28,8 +28,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 AS_OF = dt.date(2026, 1, 15)
-METHODS = [("Percent of Medicare", 1.4, None), ("Percent of billed", 0.3, None), ("Charge percentile", 1.0, 80),
-           ("Percent of Medicare", 1.2, None), ("Percent of Medicare", 2.0, None)]
+METHODS = [
+    ("Percent of Medicare", 1.4, None),
+    ("Percent of billed", 0.3, None),
+    ("Charge percentile", 1.0, 80),
+    ("Percent of Medicare", 1.2, None),
+    ("Percent of Medicare", 2.0, None),
+]
 
 
 def make_inputs(folder: Path, lines: int, payers: int) -> tuple[Path, Path, Path]:
@@ -78,18 +83,28 @@ def run_twin(claims: Path, log: Path, payers: Path, out: Path) -> dict:
     for pid, lines, lg in by_payer(priced, log_frame):
         wb = xlsxwriter.Workbook(str(out / f"{pid}.xlsx"), {"constant_memory": True})
         fmts = {}
-        tables = [("claims", lines, {}),
-                  ("log", lg, {"Next action due": next_due_formula(profiles[pid])}),
-                  ("deadlines", pd.DataFrame({"claim_id": pd.unique(lines["claim_id"])}),
-                   deadline_column_formulas(layout["deadlines"]))]
+        tables = [
+            ("claims", lines, {}),
+            ("log", lg, {"Next action due": next_due_formula(profiles[pid])}),
+            (
+                "deadlines",
+                pd.DataFrame({"claim_id": pd.unique(lines["claim_id"])}),
+                deadline_column_formulas(layout["deadlines"]),
+            ),
+        ]
         for key, frame, overrides in tables:
             lay = layout[key]
             ws = wb.add_worksheet(lay.name)
             for j, c in enumerate(lay.columns):
                 k = (c.kind, c.type)
                 if k not in fmts:
-                    fmts[k] = wb.add_format({"num_format": NUMBER_FORMATS[c.type], "locked": c.kind == "computed",
-                                             "bg_color": "#FFF7D6" if c.kind == "input" else "#E8EEF4"})
+                    fmts[k] = wb.add_format(
+                        {
+                            "num_format": NUMBER_FORMATS[c.type],
+                            "locked": c.kind == "computed",
+                            "bg_color": "#FFF7D6" if c.kind == "input" else "#E8EEF4",
+                        }
+                    )
                 ws.write_string(0, j, c.header)
             formulas = [column_formula(c, lay.name, overrides) for c in lay.columns]
             sources = [frame[c.source].tolist() if c.source in frame.columns else None for c in lay.columns]
@@ -130,8 +145,14 @@ def child(engine: str, lines: int, folder: Path) -> None:
 
 
 def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
     return f"{os.cpu_count()} CPUs, {cpu}, Python {platform.python_version()}, load {os.getloadavg()[0]:.1f}"
 
 
@@ -155,18 +176,28 @@ def main() -> None:
             make_inputs(folder, lines, args.payers)
             results = {}
             for engine in ("oonkit", "xlsxwriter", "xlsxwriter-raw"):
-                proc = subprocess.run([sys.executable, __file__, "--child", engine, str(lines), tmp],
-                                      capture_output=True, text=True, check=True)
+                proc = subprocess.run(
+                    [sys.executable, __file__, "--child", engine, str(lines), tmp],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
                 results[engine] = json.loads(proc.stdout.strip().splitlines()[-1])
             o, x, raw = results["oonkit"], results["xlsxwriter"], results["xlsxwriter-raw"]
-            print(f"{lines:>8} {'oonkit':>10} {o['seconds']:>8.1f} {o['peak_mb']:>8.0f} {o['bytes'] / 1e6:>7.1f}  "
-                  f"whole build: read + price ({x['prepare_seconds']:.1f} s) + {o['files']} workbooks")
-            print(f"{lines:>8} {'xlsxwriter':>10} {x['seconds']:>8.1f} {x['peak_mb']:>8.0f} {x['bytes'] / 1e6:>7.1f}  "
-                  f"the three tables only, {x['cells']:,} cells; oonkit / XlsxWriter = "
-                  f"{o['seconds'] / (x['seconds'] + x['prepare_seconds']):.2f} (same inputs, read + price included)")
-            print(f"{lines:>8} {'xlsx-raw':>10} {raw['seconds']:>8.1f} {raw['peak_mb']:>8.0f} {raw['bytes'] / 1e6:>7.1f}  "
-                  f"XlsxWriter without its formula preparation; oonkit / it = "
-                  f"{o['seconds'] / (raw['seconds'] + raw['prepare_seconds']):.2f}")
+            print(
+                f"{lines:>8} {'oonkit':>10} {o['seconds']:>8.1f} {o['peak_mb']:>8.0f} {o['bytes'] / 1e6:>7.1f}  "
+                f"whole build: read + price ({x['prepare_seconds']:.1f} s) + {o['files']} workbooks"
+            )
+            print(
+                f"{lines:>8} {'xlsxwriter':>10} {x['seconds']:>8.1f} {x['peak_mb']:>8.0f} {x['bytes'] / 1e6:>7.1f}  "
+                f"the three tables only, {x['cells']:,} cells; oonkit / XlsxWriter = "
+                f"{o['seconds'] / (x['seconds'] + x['prepare_seconds']):.2f} (same inputs, read + price included)"
+            )
+            print(
+                f"{lines:>8} {'xlsx-raw':>10} {raw['seconds']:>8.1f} {raw['peak_mb']:>8.0f} {raw['bytes'] / 1e6:>7.1f}  "
+                f"XlsxWriter without its formula preparation; oonkit / it = "
+                f"{o['seconds'] / (raw['seconds'] + raw['prepare_seconds']):.2f}"
+            )
 
 
 if __name__ == "__main__":

@@ -80,7 +80,50 @@ def _build(
     )
     for path in [*result.workbooks.values(), result.portfolio]:
         print(f"  {path}")
+    print()
+    print(summary_table(result.summary))
     return result
+
+
+def summary_table(summary) -> str:
+    """The portfolio's figures as a text table: what each payer paid against its own method and the target."""
+    rows = [
+        (
+            "Payer",
+            "Lines",
+            "Billed",
+            "Paid",
+            "Paid/billed",
+            "Paid/Medicare",
+            "Expected",
+            "Underpaid",
+            "Gap to target",
+        )
+    ]
+    for r in summary.itertuples(index=False):
+        paid = r.initial_paid + r.recovered
+        rows.append(
+            (
+                r.payer[:32],
+                f"{r.lines:,}",
+                f"{r.billed:,.2f}",
+                f"{paid:,.2f}",
+                f"{paid / r.billed:.1%}" if r.billed else "-",
+                f"{paid / r.medicare:.0%}" if r.medicare else "-",
+                f"{r.expected_allowed:,.2f}",
+                f"{r.underpaid:,}",
+                f"{r.gap:,.2f}",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in rows
+    ]
+    lines.insert(1, "-" * len(lines[0]))
+    return "\n".join(lines)
 
 
 def run_build(args: argparse.Namespace) -> int:

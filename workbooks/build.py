@@ -31,6 +31,7 @@ class BuildResult:
     portfolio: Path
     lines: int
     claims: int
+    summary: pd.DataFrame  # one row per payer, as in portfolio.xlsx
 
 
 def safe_file_name(text: str) -> str:
@@ -119,5 +120,6 @@ def build_set(
         written[payer_id] = path
     if progress:
         progress("portfolio")
-    portfolio = build_portfolio(out_dir / "portfolio.xlsx", claims, log, profiles, as_of, written)
-    return BuildResult(written, portfolio, len(claims), claims["claim_id"].nunique())
+    portfolio = out_dir / "portfolio.xlsx"
+    summary = build_portfolio(portfolio, claims, log, profiles, as_of, written)
+    return BuildResult(written, portfolio, len(claims), claims["claim_id"].nunique(), summary)

@@ -120,7 +120,11 @@ def claims_columns(
     c["total_paid"] = np.nan_to_num(_num(c["initial_paid"])) + recovered
     tmethod = np.where(has_sca, "Flat rate", a["TargetMethod"])
     tfactor = np.where(has_sca, 1.0, float(a["TargetFactor"]))
-    c["target"] = allowed.allowed_amount(tmethod, billed, medicare, tfactor, bench, sca, True)
+    by_target = allowed.allowed_amount(tmethod, billed, medicare, tfactor, bench, sca, False)
+    # never below what the payer's own method allows (np.fmax ignores a NaN side; both NaN stay NaN), never
+    # above billed
+    higher = np.fmax(by_target, c["expected_allowed"].to_numpy(dtype=float))
+    c["target"] = np.minimum(higher, billed)
     patient_paid = np.nan_to_num(_num(c["patient_paid"]))
     c["gap"] = gap.recovery_gap(
         c["target"].to_numpy(dtype=float), c["total_paid"].to_numpy(dtype=float), patient_paid

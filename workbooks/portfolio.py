@@ -88,8 +88,8 @@ def build_portfolio(
     profiles: dict[str, PayerProfile],
     as_of: dt.date,
     workbooks: dict[str, Path],
-) -> Path:
-    """Write the portfolio workbook: a Payers table, a totals row, ratios and two charts."""
+) -> pd.DataFrame:
+    """Write the portfolio workbook (a Payers table, a totals row, ratios and two charts); returns its rows."""
     data = payer_rows(claims, log, profiles, as_of, workbooks)
     wb = Workbook(write_only=True)
     register(wb)
@@ -177,4 +177,4 @@ def build_portfolio(
     ws.freeze_panes = "B4"
     with atomic_path(path) as tmp:
         wb.save(tmp)
-    return path
+    return data

@@ -32,12 +32,22 @@ PAYERS = [
     "harbor-advantage",
     "Acme Unknown",
     "flat-payer",
+    "no-cap",
 ]
 FLAT_PAYER = """id: flat-payer
 name: Flat Rate Dental & Oral Surgery
 method: Flat rate
 factor: 1.0
 notes: A payer whose claims are all priced by single case agreements (test profile).
+source: test profile
+"""
+
+NO_CAP_PAYER = """id: no-cap
+name: Uncapped Benefit Plan
+method: Percent of Medicare
+factor: 6.0
+lesser_of: false
+notes: Pays 600% of Medicare even above billed charges (test profile for the lesser-of switch).
 source: test profile
 """
 
@@ -109,6 +119,7 @@ def built(tmp_path_factory):
     payers = root / "payers"
     payers.mkdir()
     (payers / "flat-payer.yaml").write_text(FLAT_PAYER)
+    (payers / "no-cap.yaml").write_text(NO_CAP_PAYER)
     claims_csv, log_csv = write_files(root / "input", 400, PAYERS, seed=11, log_share=0.6)
     bench = template_path("demo/benchmark.csv")
     result = build_set(claims_csv, root / "out", payers, AS_OF, log_csv, bench)
@@ -239,4 +250,4 @@ def test_every_stage_is_exercised(built):
     _, (_, log, _), *_ = built
     used = set(log["stage"])
     assert used >= set(stages.labels()) - {"Initial claim", "Settled / closed"}
-    assert len(load_profiles(built[4] / "payers")) >= 6
+    assert len(load_profiles(built[4] / "payers")) >= 7
