@@ -157,4 +157,3 @@ def _absolute(coordinate: str) -> str:
     letters = "".join(ch for ch in coordinate if ch.isalpha())
     digits = coordinate[len(letters) :]
     return f"${letters}${digits}" if digits else f"${letters}"
-

@@ -19,7 +19,9 @@ def figures() -> tuple[dict[str, Any], ...]:
 def context_for(name: str) -> str:
     """The figures shown beside input ``name``, each with its source, as one line ('' when none)."""
     return " ".join(
-        f"{f['figure']} ({f['source'].rstrip('.')}, {f['period']})." for f in figures() if name in f["used_for"]
+        f"{f['figure']} ({f['source'].rstrip('.')}, {f['period']})."
+        for f in figures()
+        if name in f["used_for"]
     )
 
 

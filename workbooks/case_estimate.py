@@ -44,7 +44,14 @@ def _inputs(s: Sheet, case: Case, lines: LinesLayout) -> None:
         (6, "Date of service", case.date_of_service, "date", "DateOfService", None),
         (8, "Payer", case.payer_name, "text", "PayerName", None),
         (9, "Payer's likely out-of-network method", case.method, "choice", "LikelyMethod", "Methods"),
-        (10, "Payer pays the lesser of billed and its amount", yes_no(case.lesser_of), "choice", "LesserOf", "YesNo"),
+        (
+            10,
+            "Payer pays the lesser of billed and its amount",
+            yes_no(case.lesser_of),
+            "choice",
+            "LesserOf",
+            "YesNo",
+        ),
         (11, "No Surprises Act applies", yes_no(case.nsa), "choice", "NSA", "YesNo"),
         (
             12,
@@ -58,8 +65,22 @@ def _inputs(s: Sheet, case: Case, lines: LinesLayout) -> None:
         (17, "Deductible remaining", case.deductible_remaining, "amount", "DeductibleLeft", None),
         (18, "Coinsurance", case.coinsurance, "fraction", "Coinsurance", None),
         (19, "Copay", case.copay, "amount", "Copay", None),
-        (20, "Out-of-pocket maximum remaining (blank: no limit)", case.oop_remaining, "amount", "OOPLeft", None),
-        (21, "Deposit: share of the patient's estimate to collect", case.deposit_share, "fraction", "DepositShare", None),
+        (
+            20,
+            "Out-of-pocket maximum remaining (blank: no limit)",
+            case.oop_remaining,
+            "amount",
+            "OOPLeft",
+            None,
+        ),
+        (
+            21,
+            "Deposit: share of the patient's estimate to collect",
+            case.deposit_share,
+            "fraction",
+            "DepositShare",
+            None,
+        ),
         (
             22,
             "Deposit includes the balance bill",
@@ -107,9 +128,14 @@ def _methods(s: Sheet, case: Case, lines: LinesLayout) -> None:
         s.text(f"A{r}", m, "oon text")
         s.input(f"B{r}", case.factors[m], "fraction", FACTOR_NAMES[m])
         s.formula(f"C{r}", f"={lines.total_ref(METHOD_COLUMN[m])}", "amount", f"{k}.allowed")
-        s.formula(f"D{r}", f'=IF(OR(C{r}="",N(BilledTotal)<=0),"",C{r}/BilledTotal)', "fraction", f"{k}.pct_billed")
         s.formula(
-            f"E{r}", f'=IF(OR(C{r}="",N(MedicareTotal)<=0),"",C{r}/MedicareTotal)', "fraction", f"{k}.pct_medicare"
+            f"D{r}", f'=IF(OR(C{r}="",N(BilledTotal)<=0),"",C{r}/BilledTotal)', "fraction", f"{k}.pct_billed"
+        )
+        s.formula(
+            f"E{r}",
+            f'=IF(OR(C{r}="",N(MedicareTotal)<=0),"",C{r}/MedicareTotal)',
+            "fraction",
+            f"{k}.pct_medicare",
         )
         s.formula(f"F{r}", f'=IF(C{r}="","",IF(NSA="Y",RecognizedTotal,C{r}))', "amount", f"{k}.basis")
         ded = f"MIN(F{r},N(DeductibleLeft))"
@@ -139,7 +165,14 @@ def _estimate(s: Sheet) -> None:
     rows = [
         (33, "Billed charges", "=BilledTotal", "amount", "est.billed", None),
         (34, "Medicare amount (after the claim rules)", "=MedicareTotal", "amount", "est.medicare", None),
-        (35, "Expected allowed", "=" + pick.format("MethodAllowed"), "amount", "est.allowed", "AllowedLikely"),
+        (
+            35,
+            "Expected allowed",
+            "=" + pick.format("MethodAllowed"),
+            "amount",
+            "est.allowed",
+            "AllowedLikely",
+        ),
         (
             36,
             "Cost-share basis (allowed; under NSA the lesser of QPA and billed)",
@@ -148,8 +181,22 @@ def _estimate(s: Sheet) -> None:
             "est.basis",
             "CostBasis",
         ),
-        (37, "Deductible", '=IF(CostBasis="","",MIN(CostBasis,N(DeductibleLeft)))', "amount", "est.deductible", "DedPart"),
-        (38, "Copay", '=IF(CostBasis="","",MIN(N(Copay),CostBasis-DedPart))', "amount", "est.copay", "CopayPart"),
+        (
+            37,
+            "Deductible",
+            '=IF(CostBasis="","",MIN(CostBasis,N(DeductibleLeft)))',
+            "amount",
+            "est.deductible",
+            "DedPart",
+        ),
+        (
+            38,
+            "Copay",
+            '=IF(CostBasis="","",MIN(N(Copay),CostBasis-DedPart))',
+            "amount",
+            "est.copay",
+            "CopayPart",
+        ),
         (
             39,
             "Coinsurance",

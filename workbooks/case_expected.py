@@ -17,9 +17,8 @@ import numpy as np
 
 from udfs import allowed as al
 from udfs import gap as gp
-from udfs import idr
+from udfs import idr, value
 from udfs import share as sh
-from udfs import value
 from udfs.errors import OonError
 
 from .case_estimate import EXPOSURE
@@ -51,12 +50,15 @@ def _lines(case: Case, out: dict[str, Any]) -> dict[str, Any]:
     medicare = np.array([x.medicare_unit * x.medicare_factor for x in lines])
     bench, sca, qpa = (_opt([getattr(x, k) for x in lines]) for k in ("benchmark", "sca_rate", "qpa"))
     allowed = {
-        m: np.asarray(al.allowed_amount(m, billed, medicare, case.factors[m], bench, sca, case.lesser_of), dtype=float)
+        m: np.asarray(
+            al.allowed_amount(m, billed, medicare, case.factors[m], bench, sca, case.lesser_of), dtype=float
+        )
         for m in METHOD_NAMES
     }
     recognized = np.asarray(sh.cost_share(billed, nsa=True, qpa=qpa, billed=billed).basis, dtype=float)
     target = np.asarray(
-        al.allowed_amount(case.target_method, billed, medicare, case.target_factor, bench, sca, True), dtype=float
+        al.allowed_amount(case.target_method, billed, medicare, case.target_factor, bench, sca, True),
+        dtype=float,
     )
     for i in range(len(lines) + SPARE_LINES):
         k = f"line.{i + 1}"
@@ -88,7 +90,14 @@ def _estimate(case: Case, totals: dict[str, Any], out: dict[str, Any]) -> dict[s
     for m in METHOD_NAMES:
         a = totals[f"allowed.{m}"]
         s = sh.cost_share(
-            a, case.deductible_remaining, case.coinsurance, case.copay, oop, case.nsa, totals["recognized"], billed,
+            a,
+            case.deductible_remaining,
+            case.coinsurance,
+            case.copay,
+            oop,
+            case.nsa,
+            totals["recognized"],
+            billed,
             case.balance_bill_allowed,
         )
         blank = np.isnan(a)
@@ -106,7 +115,9 @@ def _estimate(case: Case, totals: dict[str, Any], out: dict[str, Any]) -> dict[s
     patient = _f(s.patient)
     plan_paid = _f(s.plan_paid) if case.paid is None else case.paid
     balance = _f(s.balance_bill)
-    exposure = EXPOSURE["nsa"] if case.nsa else EXPOSURE["yes"] if case.balance_bill_allowed else EXPOSURE["law"]
+    exposure = (
+        EXPOSURE["nsa"] if case.nsa else EXPOSURE["yes"] if case.balance_bill_allowed else EXPOSURE["law"]
+    )
     est = {
         "billed": billed,
         "medicare": totals["medicare"],
@@ -127,7 +138,9 @@ def _estimate(case: Case, totals: dict[str, Any], out: dict[str, Any]) -> dict[s
     return est
 
 
-def _idr(case: Case, totals: dict[str, Any], est: dict[str, Any], gap: float, out: dict[str, Any]) -> dict[str, float]:
+def _idr(
+    case: Case, totals: dict[str, Any], est: dict[str, Any], gap: float, out: dict[str, Any]
+) -> dict[str, float]:
     lines, items, w = len(case.lines), case.idr_items, case.idr_win
     qpa, received = totals["qpa"], est["received"]
     try:
@@ -165,7 +178,9 @@ def _idr(case: Case, totals: dict[str, Any], est: dict[str, Any], gap: float, ou
     for j, size in enumerate(case.batch_sizes, start=1):
         k = f"batch.{j}"
         if size < lines:
-            out.update({f"{k}.{p}": NAN for p in ("low", "high", "mid", "share", "fees_win", "fees_lose", "gain")})
+            out.update(
+                {f"{k}.{p}": NAN for p in ("low", "high", "mid", "share", "fees_win", "fees_lose", "gain")}
+            )
             out[f"{k}.kind"] = ""
             continue
         lo, hi = idr.entity_fee_range(batched=size > 1, lines=size, on=case.idr_date)
@@ -205,7 +220,9 @@ def _path(case: Case, gap: float, v_idr: dict[str, float], out: dict[str, Any]) 
     reach = np.cumprod(np.r_[1.0, 1.0 - p[:-1]])
     start = np.cumsum(d) - d
     g = NAN if np.isnan(gap) else gap
-    v = value.escalation_value(0.0 if np.isnan(g) else g, p, s, c, d, case.discount_rate, case.contingency_fee, case.offer)
+    v = value.escalation_value(
+        0.0 if np.isnan(g) else g, p, s, c, d, case.discount_rate, case.contingency_fee, case.offer
+    )
     stage_npv = np.diff(v.npv[1:], prepend=0.0)
     for k in range(1, len(rows) + 1):
         i, key = k - 1, f"stage.{k}"
@@ -229,7 +246,9 @@ def _path(case: Case, gap: float, v_idr: dict[str, float], out: dict[str, Any]) 
             out[f"{key}.cost"] = v.cost[m]
             out[f"{key}.months"] = v.days_to_cash[m] * 12 / 365
         out[f"{key}.best"] = "best" if best == m else ""
-    labels = ["Accept now (the payment and any offer)"] + [out[f"path.{m}.label"] for m in range(1, len(rows) + 1)]
+    labels = ["Accept now (the payment and any offer)"] + [
+        out[f"path.{m}.label"] for m in range(1, len(rows) + 1)
+    ]
     months = np.r_[0.0, v.days_to_cash[1:] * 12 / 365]
     pick = (lambda a: NAN) if np.isnan(g) else (lambda a: a[best])
     result = {
@@ -244,7 +263,9 @@ def _path(case: Case, gap: float, v_idr: dict[str, float], out: dict[str, Any]) 
     return result
 
 
-def _summary(est: dict[str, Any], gap: float, target: float, best: dict[str, Any], v_idr: dict, case: Case, out: dict) -> None:
+def _summary(
+    est: dict[str, Any], gap: float, target: float, best: dict[str, Any], v_idr: dict, case: Case, out: dict
+) -> None:
     out.update(
         {
             "summary.allowed": est["allowed"],
@@ -271,7 +292,11 @@ def _summary(est: dict[str, Any], gap: float, target: float, best: dict[str, Any
         {"total": billed},
         {"base": min(billed, allowed), "down": max(billed - allowed, 0.0), "up": max(allowed - billed, 0.0)},
         {"total": allowed},
-        {"base": min(allowed, received), "down": max(allowed - received, 0.0), "up": max(received - allowed, 0.0)},
+        {
+            "base": min(allowed, received),
+            "down": max(allowed - received, 0.0),
+            "up": max(received - allowed, 0.0),
+        },
         {"total": received},
         {"base": received, "up": rec},
         {"total": received + rec},

@@ -67,7 +67,7 @@ def convert(value: Any, field: Field) -> tuple[Any, str | None]:
     """Convert a present (non-None) value of ``field``."""
     kind = field.kind
     if kind in ("text", "hcpcs"):
-        if isinstance(value, bool) or isinstance(value, dict | list):
+        if isinstance(value, bool | dict | list):
             return None, f"{show(value)} is not text"
         text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
         if kind == "hcpcs":

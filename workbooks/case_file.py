@@ -64,7 +64,12 @@ SCHEMA: dict[str, Any] = {
     "nsa": FLAG,
     "balance_billing_allowed": FLAG,
     "paid": AMOUNT,
-    "patient": {"deductible_remaining": AMOUNT, "coinsurance": FRACTION, "copay": AMOUNT, "oop_remaining": AMOUNT},
+    "patient": {
+        "deductible_remaining": AMOUNT,
+        "coinsurance": FRACTION,
+        "copay": AMOUNT,
+        "oop_remaining": AMOUNT,
+    },
     "deposit": {"share": FRACTION, "include_balance_bill": FLAG},
     "lines": [LINE],
     "escalation": {
@@ -109,7 +114,7 @@ class _Checker:
             self.add(path, f"must be a group of fields ({', '.join(spec)}), got {show(data)}")
             return {}
         out: dict[str, Any] = {}
-        for key, value in data.items():
+        for key in data:
             if key not in spec:
                 self.add(child(path, str(key)), f"unknown field (fields here: {', '.join(spec)})")
         for key, sub in spec.items():
@@ -185,9 +190,11 @@ def _stages(c: _Checker, given: list[dict[str, Any]] | None, nsa: bool) -> list[
             continue
         seen.add(sid)
         s = table[sid]
-        linked = frozenset(f for f in ("probability", "share", "cost") if sid == "idr" and item.get(f) is None)
+        linked = frozenset(
+            f for f in ("probability", "share", "cost") if sid == "idr" and item.get(f) is None
+        )
 
-        def pick(name: str, default: float | None) -> float:
+        def pick(name: str, default: float | None, item: dict[str, Any] = item) -> float:
             return float(item[name]) if item.get(name) is not None else float(default or 0.0)
 
         out.append(
@@ -265,14 +272,19 @@ def _price(c: _Checker, raw: list[dict[str, Any]], fee: dict[str, Any], dos: dt.
     return out
 
 
-def _payer(c: _Checker, p: dict[str, Any], factors_given: dict[str, float]) -> tuple[str, str, bool, dict[str, float]]:
+def _payer(
+    c: _Checker, p: dict[str, Any], factors_given: dict[str, float]
+) -> tuple[str, str, bool, dict[str, float]]:
     name, method, factor, lesser = p["name"], p["method"], p["factor"], p["lesser_of"]
     if p["profile"]:
         profiles = load_profiles()
         key = p["profile"].strip().lower()
         found = next((x for x in profiles.values() if key in (x.id.lower(), x.name.lower())), None)
         if found is None or found.id == "_default":
-            c.add("payer.profile", f"{show(p['profile'])} is not a payer profile ({', '.join(sorted(profiles))})")
+            c.add(
+                "payer.profile",
+                f"{show(p['profile'])} is not a payer profile ({', '.join(sorted(profiles))})",
+            )
         else:
             name = name or found.name
             method = method or found.method
@@ -285,7 +297,10 @@ def _payer(c: _Checker, p: dict[str, Any], factors_given: dict[str, float]) -> t
     factors.update(factors_given)
     if factor is not None:
         if method in factors_given and factors_given[method] != factor:
-            c.add("payer.factor", f"{show(factor)} differs from methods.{method} ({show(factors_given[method])})")
+            c.add(
+                "payer.factor",
+                f"{show(factor)} differs from methods.{method} ({show(factors_given[method])})",
+            )
         factors[method] = float(factor)
     return name or "Payer", method, True if lesser is None else bool(lesser), factors
 
@@ -299,7 +314,10 @@ def _idr_date(c: _Checker, given: dt.date | None, dos: dt.date) -> dt.date:
         where = "idr.dispute_date"
     first = load_yaml("rules/idr_fees.yaml")["administrative_fee"][0]["from"]
     if given < first:
-        c.add(where, f"IDR disputes started on {given} predate the first federal IDR fee on record ({first}); give idr.dispute_date")
+        c.add(
+            where,
+            f"IDR disputes started on {given} predate the first federal IDR fee on record ({first}); give idr.dispute_date",
+        )
     return given
 
 
@@ -374,7 +392,9 @@ def build_case(data: Any, lines: dict[str, int], source: str) -> Case:
         copay=pick(patient["copay"], 0.0),
         oop_remaining=patient["oop_remaining"],
         deposit_share=pick(dep["share"], float(defaults["deposit"]["share"])),
-        deposit_balance_bill=pick(dep["include_balance_bill"], bool(defaults["deposit"]["include_balance_bill"])),
+        deposit_balance_bill=pick(
+            dep["include_balance_bill"], bool(defaults["deposit"]["include_balance_bill"])
+        ),
         discount_rate=pick(esc["discount_rate"], float(assumptions["discount_rate"]["value"])),
         contingency_fee=pick(esc["contingency_fee"], float(assumptions["contingency_fee"]["value"])),
         offer=pick(esc["offer"], 0.0),

@@ -43,20 +43,29 @@ BATCH_HEADERS = [
 
 
 def _gain(w: str, offer: str, fa_n: str, fe_n: str) -> str:
-    return (
-        f"{w}*({offer}-Received)+(1-{w})*(IDRPayerOffer-Received)-{fa_n}-(1-{w})*({fe_n})"
-    )
+    return f"{w}*({offer}-Received)+(1-{w})*(IDRPayerOffer-Received)-{fa_n}-(1-{w})*({fe_n})"
 
 
 def _inputs(s: Sheet, case: Case) -> None:
     s.text("A4", "Your assumptions", "oon label")
-    entity = case.idr_entity_fee if case.idr_entity_fee is not None else '=IF(IDREntityLow="","",(IDREntityLow+IDREntityHigh)/2)'
+    entity = (
+        case.idr_entity_fee
+        if case.idr_entity_fee is not None
+        else '=IF(IDREntityLow="","",(IDREntityLow+IDREntityHigh)/2)'
+    )
     rows = [
         (5, "Dispute start date", case.idr_date, "date", "IDRDate", None),
         (6, "Win probability (the entity picks your offer)", case.idr_win, "fraction", "IDRWin", None),
         (7, "Your offer, as a multiple of the QPA", case.idr_offer_pct, "fraction", "IDROfferPct", None),
         (8, "Payer's offer, as a multiple of the QPA", case.idr_payer_pct, "fraction", "IDRPayerPct", None),
-        (9, "Line items in the dispute (this case's lines and any batched with them)", case.idr_items, "integer", "IDRItems", None),
+        (
+            9,
+            "Line items in the dispute (this case's lines and any batched with them)",
+            case.idr_items,
+            "integer",
+            "IDRItems",
+            None,
+        ),
         (10, "Certified IDR entity fee per dispute", entity, "amount", "IDREntityFee", "idr.entity_fee"),
     ]
     notes = {
@@ -127,7 +136,13 @@ def _decision(s: Sheet) -> None:
         (21, "Your offer", '=IF(QPATotal="","",IDROfferPct*QPATotal)', "idr.offer", "IDROffer"),
         (22, "Payer's offer", '=IF(QPATotal="","",IDRPayerPct*QPATotal)', "idr.payer_offer", "IDRPayerOffer"),
         (23, "Received so far (plan payment + patient responsibility)", "=Received", "idr.received", None),
-        (24, "Net if you win (your offer - received - admin fee)", f'=IF({need},"",IDROffer-Received-{fa})', "idr.win_net", None),
+        (
+            24,
+            "Net if you win (your offer - received - admin fee)",
+            f'=IF({need},"",IDROffer-Received-{fa})',
+            "idr.win_net",
+            None,
+        ),
         (
             25,
             "Net if you lose (payer's offer - received - admin and entity fees)",
@@ -142,7 +157,13 @@ def _decision(s: Sheet) -> None:
             "idr.case_fees",
             "IDRCaseFees",
         ),
-        (27, "Expected net gain of IDR", f'=IF({need},"",{_gain("IDRWin", "IDROffer", fa, fe)})', "idr.gain", "IDRGain"),
+        (
+            27,
+            "Expected net gain of IDR",
+            f'=IF({need},"",{_gain("IDRWin", "IDROffer", fa, fe)})',
+            "idr.gain",
+            "IDRGain",
+        ),
         (
             28,
             "Break-even win probability",
@@ -184,28 +205,57 @@ def _fee_tables(s: Sheet, top: int) -> int:
     s.define("AdminFrom", f"A{top + 2}:A{top + 1 + len(rows)}")
     s.define("AdminPerParty", f"C{top + 2}:C{top + 1 + len(rows)}")
     t = top + 3 + len(rows)
-    heads = ("Disputes from", "Single, lowest", "Single, highest", "Batched, lowest", "Batched, highest",
-             "Per 25 items beyond 25, lowest", "Per 25 items beyond 25, highest", "Source")
+    heads = (
+        "Disputes from",
+        "Single, lowest",
+        "Single, highest",
+        "Batched, lowest",
+        "Batched, highest",
+        "Per 25 items beyond 25, lowest",
+        "Per 25 items beyond 25, highest",
+        "Source",
+    )
     for col, h in zip("ABCDEFGH", heads, strict=True):
         s.text(f"{col}{t}", h, "oon header computed")
     entity = fees["certified_entity_fee"]
     for i, row in enumerate(entity):
         r = t + 1 + i
         s.value(f"A{r}", row["from"], "oon value date")
-        values = (row["single"]["low"], row["single"]["high"], row["batched"]["low"], row["batched"]["high"],
-                  row["per_25_lines_beyond_25"]["low"], row["per_25_lines_beyond_25"]["high"])
+        values = (
+            row["single"]["low"],
+            row["single"]["high"],
+            row["batched"]["low"],
+            row["batched"]["high"],
+            row["per_25_lines_beyond_25"]["low"],
+            row["per_25_lines_beyond_25"]["high"],
+        )
         for col, v in zip("BCDEFG", values, strict=True):
             s.value(f"{col}{r}", float(v), "oon value amount")
         s.text(f"H{r}", " ".join(str(row["source"]).split()), "oon case note")
     end = t + len(entity)
-    for col, name in zip("ABCDEFG", ("EntityFrom", "EntitySingleLow", "EntitySingleHigh", "EntityBatchedLow",
-                                       "EntityBatchedHigh", "EntityTierLow", "EntityTierHigh"), strict=True):
+    for col, name in zip(
+        "ABCDEFG",
+        (
+            "EntityFrom",
+            "EntitySingleLow",
+            "EntitySingleHigh",
+            "EntityBatchedLow",
+            "EntityBatchedHigh",
+            "EntityTierLow",
+            "EntityTierHigh",
+        ),
+        strict=True,
+    ):
         s.define(name, f"{col}{t + 1}:{col}{end}")
     return end + 2
 
 
 def _batching(s: Sheet, case: Case, top: int) -> int:
-    s.text(f"A{top}", "Batching: the case's share of the fees by the number of line items in the dispute", "oon label")
+    s.text(
+        f"A{top}",
+        "Batching: the case's share of the fees by the number of line items in the dispute",
+        "oon label",
+    )
     for col, h in zip("ABCDEFGHI", BATCH_HEADERS, strict=True):
         s.text(f"{col}{top + 1}", h, "oon header computed")
     m = "MATCH(IDRDate,EntityFrom,1)"
@@ -257,7 +307,7 @@ def _sensitivity(s: Sheet, case: Case, top: int) -> None:
             s.formula(
                 f"{col}{r}",
                 f'=IF(OR($A{r}="",{col}${hdr}="",{need}),"",'
-                f'{_gain(f"$A{r}", offer, "IDRAdminFee/IDRBatchN", "IDREntityFee/IDRBatchN")})',
+                f"{_gain(f'$A{r}', offer, 'IDRAdminFee/IDRBatchN', 'IDREntityFee/IDRBatchN')})",
                 "amount",
                 f"sens.{i}.{j}",
             )
@@ -265,15 +315,22 @@ def _sensitivity(s: Sheet, case: Case, top: int) -> None:
     s.ws.conditional_formatting.add(
         grid,
         ColorScaleRule(
-            start_type="min", start_color="F8696B", mid_type="num", mid_value=0, mid_color="FFFFFF",
-            end_type="max", end_color="63BE7B",
+            start_type="min",
+            start_color="F8696B",
+            mid_type="num",
+            mid_value=0,
+            mid_color="FFFFFF",
+            end_type="max",
+            end_color="63BE7B",
         ),
     )
 
 
 def write_idr_sheet(s: Sheet, case: Case) -> None:
     s.text("A1", "IDR decision: No Surprises Act independent dispute resolution", "oon title")
-    s.formula("A2", f'=IF(NSA="Y","{STATUS["yes"]}","{STATUS["no"]}")', "text", "idr.status", style="oon case note")
+    s.formula(
+        "A2", f'=IF(NSA="Y","{STATUS["yes"]}","{STATUS["no"]}")', "text", "idr.status", style="oon case note"
+    )
     s.define("IDRStatus", "A2")
     _inputs(s, case)
     _fee_rows(s)
@@ -282,4 +339,3 @@ def write_idr_sheet(s: Sheet, case: Case) -> None:
     top = _batching(s, case, top)
     _sensitivity(s, case, top)
     s.widths(A=58, B=16, C=14, D=14, E=14, F=14, G=14, H=14, I=14)
-

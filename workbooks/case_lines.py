@@ -74,9 +74,7 @@ class LinesLayout:
 
 def _allowed(method: str, r: int) -> str:
     basis, factor = f"${BASIS[method]}{r}", FACTOR_NAMES[method]
-    return (
-        f'=IF(OR($B{r}="",{basis}=""),"",IF(LesserOf="Y",MIN({basis}*{factor},$E{r}),{basis}*{factor}))'
-    )
+    return f'=IF(OR($B{r}="",{basis}=""),"",IF(LesserOf="Y",MIN({basis}*{factor},$E{r}),{basis}*{factor}))'
 
 
 def _target(r: int, hdr: str) -> str:
@@ -122,7 +120,9 @@ def write_lines(s: Sheet, case: Case) -> LinesLayout:
             "amount",
             f"line.{i + 1}.likely",
         )
-        s.formula(f"R{r}", f'=IF(OR($B{r}="",$L{r}=""),"",MIN($L{r},$E{r}))', "amount", f"line.{i + 1}.recognized")
+        s.formula(
+            f"R{r}", f'=IF(OR($B{r}="",$L{r}=""),"",MIN($L{r},$E{r}))', "amount", f"line.{i + 1}.recognized"
+        )
         s.formula(f"S{r}", _target(r, hdr), "amount", f"line.{i + 1}.target")
     layout = LinesLayout(FIRST, last, total)
     s.text(f"A{total}", "Total", "oon label")

@@ -62,7 +62,14 @@ def stop_label(label: str, in_path: bool) -> str:
 def _assumptions(s: Sheet, case: Case) -> None:
     s.text("A4", "Your assumptions", "oon label")
     rows = [
-        (5, "Discount rate (your annual cost of capital)", case.discount_rate, "fraction", "DiscountRate", None),
+        (
+            5,
+            "Discount rate (your annual cost of capital)",
+            case.discount_rate,
+            "fraction",
+            "DiscountRate",
+            None,
+        ),
         (6, "Contingency fee on recoveries", case.contingency_fee, "fraction", "ContingencyFee", None),
         (7, "Settlement offer on the table now", case.offer, "amount", "Offer", None),
         (8, "Target method", case.target_method, "text", "TargetMethod", "Methods"),
@@ -86,7 +93,10 @@ def _assumptions(s: Sheet, case: Case) -> None:
     s.formula("B11", "=Received", "amount", "esc.received")
     s.text("A12", "Gap to recover", "oon label")
     s.formula(
-        "B12", '=IF(OR(Target="",PlanPaid="",PatientShare=""),"",MAX(Target-PlanPaid-PatientShare,0))', "amount", "esc.gap"
+        "B12",
+        '=IF(OR(Target="",PlanPaid="",PatientShare=""),"",MAX(Target-PlanPaid-PatientShare,0))',
+        "amount",
+        "esc.gap",
     )
     s.define("Gap", "B12")
     s.text("C12", "Target minus everything received, never below 0 (udfs.gap.recovery_gap).", "oon case note")
@@ -99,7 +109,11 @@ def _stage_row(s: Sheet, case: Case, k: int) -> None:
     s.text(f"B{r}", APPLIES.get(stage.applies_to, "All cases"), "oon text")
     s.input(f"C{r}", yes_no(stage.include), "text", choices="YesNo")
     s.formula(f"D{r}", f'=AND(C{r}="Y",OR(B{r}<>"NSA only",NSA="Y"))', "flag", f"{key}.in_path")
-    for col, name, type_ in (("E", "probability", "fraction"), ("F", "share", "fraction"), ("G", "cost", "amount")):
+    for col, name, type_ in (
+        ("E", "probability", "fraction"),
+        ("F", "share", "fraction"),
+        ("G", "cost", "amount"),
+    ):
         value = LINKED[name] if name in stage.linked else getattr(stage, name)
         s.input(f"{col}{r}", value, type_, key=f"{key}.{name}" if name in stage.linked else None)
     s.input(f"H{r}", stage.days, "integer")
@@ -130,7 +144,9 @@ def _stopping_points(s: Sheet, case: Case) -> PathLayout:
     top = FIRST_STAGE + k_count + 1
     s.text(f"A{top}", "Value of each stopping point", "oon label")
     for col, header in zip(
-        "ABCDEF", ("Stop after", "Expected recovery", "Expected cost", "Months to cash", "NPV", ""), strict=True
+        "ABCDEF",
+        ("Stop after", "Expected recovery", "Expected cost", "Months to cash", "NPV", ""),
+        strict=True,
     ):
         if header:
             s.text(f"{col}{top + 1}", header, "oon header computed")
@@ -149,7 +165,10 @@ def _stopping_points(s: Sheet, case: Case) -> PathLayout:
         else:
             st = FIRST_STAGE + m - 1
             s.formula(
-                f"A{r}", f'=IF($D${st},"Through "&$A${st},"Through "&$A${st}&" (not in path)")', "text", f"{key}.label"
+                f"A{r}",
+                f'=IF($D${st},"Through "&$A${st},"Through "&$A${st}&" (not in path)")',
+                "text",
+                f"{key}.label",
             )
             s.formula(f"B{r}", f'=IF(Gap="","",SUM($L${s0}:L{sm}))', "amount", f"{key}.recovery")
             s.formula(f"C{r}", f"=SUM($M${s0}:M{sm})", "amount", f"{key}.cost")
@@ -167,11 +186,35 @@ def _stopping_points(s: Sheet, case: Case) -> PathLayout:
     s.formula(f"B{b}", f'=IF(Gap="","",INDEX($A${first}:$A${last},BestStop+1))', "text", "best.label")
     s.define("BestLabel", f"B{b}")
     rows = [
-        ("Stages pursued (0 = accept)", f'=IF(Gap="","",MATCH(MAX({npvs}),{npvs},0)-1)', "integer", "best.stop", "BestStop"),
+        (
+            "Stages pursued (0 = accept)",
+            f'=IF(Gap="","",MATCH(MAX({npvs}),{npvs},0)-1)',
+            "integer",
+            "best.stop",
+            "BestStop",
+        ),
         ("Its NPV", f'=IF(BestStop="","",INDEX({npvs},BestStop+1))', "amount", "best.npv", "BestNPV"),
-        ("Its expected recovery", f'=IF(BestStop="","",INDEX($B${first}:$B${last},BestStop+1))', "amount", "best.recovery", "BestRecovery"),
-        ("Its expected cost", f'=IF(BestStop="","",INDEX($C${first}:$C${last},BestStop+1))', "amount", "best.cost", "BestCost"),
-        ("Its months to cash", f'=IF(BestStop="","",INDEX($D${first}:$D${last},BestStop+1))', "fraction", "best.months", "BestMonths"),
+        (
+            "Its expected recovery",
+            f'=IF(BestStop="","",INDEX($B${first}:$B${last},BestStop+1))',
+            "amount",
+            "best.recovery",
+            "BestRecovery",
+        ),
+        (
+            "Its expected cost",
+            f'=IF(BestStop="","",INDEX($C${first}:$C${last},BestStop+1))',
+            "amount",
+            "best.cost",
+            "BestCost",
+        ),
+        (
+            "Its months to cash",
+            f'=IF(BestStop="","",INDEX($D${first}:$D${last},BestStop+1))',
+            "fraction",
+            "best.months",
+            "BestMonths",
+        ),
     ]
     for i, (label, formula, type_, key, name) in enumerate(rows, start=1):
         s.text(f"A{b + i}", label, "oon label")
@@ -187,7 +230,9 @@ def _chart(s: Sheet, layout: PathLayout) -> None:
     chart.title = "NPV by stopping point"
     chart.y_axis.title = "$"
     chart.legend = None
-    chart.add_data(Reference(s.ws, min_col=5, min_row=layout.first - 1, max_row=layout.last), titles_from_data=True)
+    chart.add_data(
+        Reference(s.ws, min_col=5, min_row=layout.first - 1, max_row=layout.last), titles_from_data=True
+    )
     chart.set_categories(Reference(s.ws, min_col=1, min_row=layout.first, max_row=layout.last))
     chart.height, chart.width = 8, 16
     s.ws.add_chart(chart, f"H{layout.first - 1}")

@@ -59,7 +59,9 @@ def load_yaml_case(text: str, source: str) -> tuple[Any, dict[str, int]]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         what = getattr(exc, "problem", None) or str(exc)
-        raise FileError([Problem(source, mark.line + 1 if mark else None, None, f"not valid YAML: {what}")]) from None
+        raise FileError(
+            [Problem(source, mark.line + 1 if mark else None, None, f"not valid YAML: {what}")]
+        ) from None
     lines: dict[str, int] = {}
     problems: list[Problem] = []
     if node is not None:

@@ -151,7 +151,9 @@ def _summary(s: Sheet, case: Case, paths_ws, layout: PathLayout) -> None:
     npv.title = "NPV by stopping point"
     npv.y_axis.title = "$"
     npv.legend = None
-    npv.add_data(Reference(paths_ws, min_col=5, min_row=layout.first - 1, max_row=layout.last), titles_from_data=True)
+    npv.add_data(
+        Reference(paths_ws, min_col=5, min_row=layout.first - 1, max_row=layout.last), titles_from_data=True
+    )
     npv.set_categories(Reference(paths_ws, min_col=1, min_row=layout.first, max_row=layout.last))
     npv.height, npv.width = 8, 16
     s.ws.add_chart(npv, "G21")
@@ -167,7 +169,9 @@ def _waterfall_chart(s: Sheet, last: int) -> None:
     chart.overlap = 100
     chart.title = "Billed to allowed to received to recovered"
     chart.y_axis.title = "$"
-    chart.add_data(Reference(s.ws, min_col=2, max_col=5, min_row=WF_FIRST - 1, max_row=last), titles_from_data=True)
+    chart.add_data(
+        Reference(s.ws, min_col=2, max_col=5, min_row=WF_FIRST - 1, max_row=last), titles_from_data=True
+    )
     chart.set_categories(Reference(s.ws, min_col=1, min_row=WF_FIRST, max_row=last))
     base, total, down, up = chart.series
     base.graphicalProperties.noFill = True
@@ -180,7 +184,11 @@ def _waterfall_chart(s: Sheet, last: int) -> None:
 
 def _protect(ws) -> None:
     ws.protection = SheetProtection(
-        sheet=True, formatColumns=False, formatRows=False, formatCells=False, selectLockedCells=False,
+        sheet=True,
+        formatColumns=False,
+        formatRows=False,
+        formatCells=False,
+        selectLockedCells=False,
         selectUnlockedCells=False,
     )
 
