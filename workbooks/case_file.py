@@ -291,7 +291,8 @@ def _payer(
             factor = found.factor if factor is None and method == found.method else factor
             lesser = found.lesser_of if lesser is None else lesser
     if method is None:
-        c.add("payer.method", "missing (or give payer.profile)")
+        if not any(p.column == "payer.method" for p in c.problems):
+            c.add("payer.method", "missing (or give payer.profile)")
         method = "Percent of Medicare"
     factors = {m: float(v["factor"]) for m, v in _defaults()["methods"].items()}
     factors.update(factors_given)

@@ -125,6 +125,8 @@ def load_xlsx_case(path: Path, source: str) -> tuple[Any, dict[str, int]]:
             problems.append(Problem(source, r, None, f"column A must name a field, got {first!r}"))
             continue
         value = cells[1] if len(cells) > 1 else None
+        if value is None:  # a blank value: the field takes its default
+            continue
         parts = first.split(".")
         target = data
         for depth, part in enumerate(parts[:-1]):
@@ -142,6 +144,9 @@ def load_xlsx_case(path: Path, source: str) -> tuple[Any, dict[str, int]]:
             target[parts[-1]] = value
             lines[first] = r
     wb.close()
+    for name in TABLES:
+        if name in data and not data[name]:
+            del data[name]  # an empty table: as if absent
     if problems:
         raise FileError(problems)
     return data, lines
@@ -163,25 +168,65 @@ def load_case_source(path: Path) -> tuple[Any, dict[str, int], str]:
     return data, lines, source
 
 
+#: Scalar fields of a case file in form order, with what each means (docs/case.md says more).
+FORM_FIELDS: list[tuple[str, str]] = [
+    ("case", "name of the case"),
+    ("date_of_service", "date of service, YYYY-MM-DD (required)"),
+    ("fee_schedule.year", "Medicare PFS year (default 2025)"),
+    ("fee_schedule.locality", "Medicare locality id such as CA-18 (blank: national)"),
+    ("fee_schedule.setting", "facility (default) or nonfacility"),
+    ("payer.profile", "a payer profile id (templates/payers) to take method, factor and lesser-of from"),
+    ("payer.name", "payer name"),
+    ("payer.method", "Percent of Medicare, Charge percentile, Percent of billed or Flat rate"),
+    ("payer.factor", "factor of the payer's method (1.4 = 140% of Medicare)"),
+    ("payer.lesser_of", "the payer pays the lesser of billed and its amount (yes/no, default yes)"),
+    ("methods.percent_of_medicare", "factor for the side-by-side comparison (default 1.4)"),
+    ("methods.charge_percentile", "factor applied to the benchmark amounts (default 1)"),
+    ("methods.percent_of_billed", "factor of billed charges (default 0.29)"),
+    ("methods.flat_rate", "factor applied to the SCA rates (default 1)"),
+    ("nsa", "the No Surprises Act applies (yes/no, default no)"),
+    ("balance_billing_allowed", "state law and your agreements allow a balance bill (yes/no, default yes)"),
+    ("paid", "plan payment received, once known (blank before the service)"),
+    ("patient.deductible_remaining", "deductible the patient has left (default 0)"),
+    ("patient.coinsurance", "coinsurance, 0.2 or 20% (default 0)"),
+    ("patient.copay", "copay (default 0)"),
+    ("patient.oop_remaining", "out-of-pocket maximum left (blank: no limit)"),
+    ("deposit.share", "share of the patient's estimate to collect before the service (default 100%)"),
+    ("deposit.include_balance_bill", "the deposit includes the balance bill (yes/no, default yes)"),
+    ("escalation.discount_rate", "your annual cost of capital (default 0.08)"),
+    ("escalation.contingency_fee", "share of recoveries paid to a billing advocate (default 0)"),
+    ("escalation.offer", "settlement offer on the table now (default 0)"),
+    ("escalation.target.method", "method of your defensible target (default Percent of Medicare)"),
+    ("escalation.target.factor", "its factor (default 3.7)"),
+    ("idr.dispute_date", "IDR dispute start date (default: first day IDR may start)"),
+    ("idr.win_probability", "chance the IDR entity picks your offer (default 0.8)"),
+    ("idr.offer_pct_qpa", "your IDR offer as a multiple of the QPA (default 3.5)"),
+    ("idr.payer_offer_pct_qpa", "the payer's offer as a multiple of the QPA (default 1.05)"),
+    ("idr.entity_fee", "certified IDR entity fee (default: middle of the range)"),
+    ("idr.line_items", "line items in the dispute (default: the case's lines)"),
+]
+
+
+def _get(data: dict[str, Any], dotted: str) -> Any:
+    value: Any = data
+    for part in dotted.split("."):
+        if not isinstance(value, dict):
+            return None
+        if part not in value and dotted.startswith("methods."):
+            wanted = part.replace("_", " ").lower()
+            part = next((k for k in value if str(k).replace("_", " ").lower() == wanted), part)
+        value = value.get(part)
+    return value
+
+
 def form_rows(data: dict[str, Any]) -> list[list[Any]]:
-    """Rows of the XLSX form for nested case data (the inverse of :func:`load_xlsx_case`)."""
-    rows: list[list[Any]] = [["# oonkit case file: field in column A, value in column B (docs/case.md)"]]
-
-    def scalars(mapping: dict[str, Any], prefix: str) -> None:
-        for key, value in mapping.items():
-            if key in TABLES and not prefix:
-                continue
-            name = f"{prefix}{key}"
-            if isinstance(value, dict):
-                scalars(value, f"{name}.")
-            else:
-                rows.append([name, value])
-
-    scalars(data, "")
+    """Rows of the XLSX form holding nested case ``data``: every field (blank where the data has none) with what it
+    means, then the lines and stages tables (the inverse of :func:`load_xlsx_case`)."""
+    rows: list[list[Any]] = [
+        ["# oonkit case file: field in column A, value in column B; blank = default (docs/case.md)"]
+    ]
+    rows += [[path, _get(data, path), f"# {text}"] for path, text in FORM_FIELDS]
     for table, columns in (("lines", LINE_COLUMNS), ("stages", STAGE_COLUMNS)):
-        if table not in data:
-            continue
-        used = [c for c in columns if any(c in item for item in data[table])]
-        rows += [[], [table], used]
-        rows += [[item.get(c) for c in used] for item in data[table]]
+        rows += [[], [table], list(columns)]
+        rows += [[item.get(c) for c in columns] for item in data.get(table) or []]
     return rows
