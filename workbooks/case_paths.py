@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.data_source import AxDataSource, StrRef
 
 from .case_cells import Sheet
 from .case_context import context_for
@@ -233,7 +234,9 @@ def _chart(s: Sheet, layout: PathLayout) -> None:
     chart.add_data(
         Reference(s.ws, min_col=5, min_row=layout.first - 1, max_row=layout.last), titles_from_data=True
     )
-    chart.set_categories(Reference(s.ws, min_col=1, min_row=layout.first, max_row=layout.last))
+    for series in chart.series:
+        ref = Reference(s.ws, min_col=1, min_row=layout.first, max_row=layout.last)
+        series.cat = AxDataSource(strRef=StrRef(f=str(ref)))
     chart.height, chart.width = 8, 16
     s.ws.add_chart(chart, f"H{layout.first - 1}")
 

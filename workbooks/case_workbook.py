@@ -15,6 +15,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.styles import Alignment, Font, NamedStyle
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.protection import SheetProtection
@@ -154,10 +155,16 @@ def _summary(s: Sheet, case: Case, paths_ws, layout: PathLayout) -> None:
     npv.add_data(
         Reference(paths_ws, min_col=5, min_row=layout.first - 1, max_row=layout.last), titles_from_data=True
     )
-    npv.set_categories(Reference(paths_ws, min_col=1, min_row=layout.first, max_row=layout.last))
+    text_categories(npv, Reference(paths_ws, min_col=1, min_row=layout.first, max_row=layout.last))
     npv.height, npv.width = 8, 16
     s.ws.add_chart(npv, "G21")
     s.widths(A=44, B=18, C=14, D=14, E=14)
+
+
+def text_categories(chart: BarChart, ref: Reference) -> None:
+    """Categories read as text (strRef): the labels are text, and Excel shows 1, 2, 3... for a numRef to text."""
+    for series in chart.series:
+        series.cat = AxDataSource(strRef=StrRef(f=str(ref)))
 
 
 def _waterfall_chart(s: Sheet, last: int) -> None:
@@ -172,7 +179,7 @@ def _waterfall_chart(s: Sheet, last: int) -> None:
     chart.add_data(
         Reference(s.ws, min_col=2, max_col=5, min_row=WF_FIRST - 1, max_row=last), titles_from_data=True
     )
-    chart.set_categories(Reference(s.ws, min_col=1, min_row=WF_FIRST, max_row=last))
+    text_categories(chart, Reference(s.ws, min_col=1, min_row=WF_FIRST, max_row=last))
     base, total, down, up = chart.series
     base.graphicalProperties.noFill = True
     base.graphicalProperties.line.noFill = True
