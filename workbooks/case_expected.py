@@ -144,7 +144,7 @@ def _idr(
     lines, items, w = len(case.lines), case.idr_items, case.idr_win
     qpa, received = totals["qpa"], est["received"]
     try:
-        admin = _f(idr.admin_fee(case.idr_date))
+        admin = _f(idr.admin_fee(case.idr_date.isoformat()))
     except OonError:
         admin = NAN
     low, high = idr.entity_fee_range(batched=items > 1, lines=items, on=case.idr_date)
@@ -210,8 +210,8 @@ def _path(case: Case, gap: float, v_idr: dict[str, float], out: dict[str, Any]) 
         vals = {f: linked[f] if f in st.linked else getattr(st, f) for f in ("probability", "share", "cost")}
         for f in st.linked:
             out[f"stage.{k}.{f}"] = linked[f]
-        in_path = st.include and (st.applies_to != "nsa" or case.nsa)
-        rows.append((in_path, vals["probability"], vals["share"], vals["cost"], st.days))
+        on = st.include and (st.applies_to != "nsa" or case.nsa)
+        rows.append((on, vals["probability"], vals["share"], vals["cost"], st.days))
     in_path = np.array([r[0] for r in rows])
     p = np.where(in_path, [r[1] for r in rows], 0.0)
     s = np.array([r[2] for r in rows], dtype=float)
@@ -235,7 +235,7 @@ def _path(case: Case, gap: float, v_idr: dict[str, float], out: dict[str, Any]) 
         out[f"{key}.npv"] = NAN if np.isnan(g) else stage_npv[i]
         out[f"{key}.weight"] = reach[i] * p[i] * s[i]
         out[f"{key}.weight_day"] = reach[i] * p[i] * s[i] * (start[i] + d[i])
-    best = NAN if np.isnan(g) else int(v.best_stop)
+    best = -1 if np.isnan(g) else int(v.best_stop)
     for m in range(len(rows) + 1):
         key = f"path.{m}"
         blank = np.isnan(g) and m > 0
@@ -252,7 +252,7 @@ def _path(case: Case, gap: float, v_idr: dict[str, float], out: dict[str, Any]) 
     months = np.r_[0.0, v.days_to_cash[1:] * 12 / 365]
     pick = (lambda a: NAN) if np.isnan(g) else (lambda a: a[best])
     result = {
-        "stop": best,
+        "stop": NAN if best < 0 else best,
         "label": "" if np.isnan(g) else labels[best],
         "npv": pick(v.npv),
         "recovery": pick(v.recovery),

@@ -94,7 +94,8 @@ class _Checker:
     """Walks the data against :data:`SCHEMA`, collecting problems with their lines."""
 
     def __init__(self, source: str, lines: dict[str, int]):
-        self.source, self.lines, self.problems = source, lines, []
+        self.source, self.lines = source, lines
+        self.problems: list[Problem] = []
 
     def line(self, path: str) -> int | None:
         while path:
@@ -239,22 +240,23 @@ def _price(c: _Checker, raw: list[dict[str, Any]], fee: dict[str, Any], dos: dt.
         c.add(field, str(exc))
         return []
     out = []
-    for i, (x, row) in enumerate(zip(raw, priced.itertuples(index=False), strict=True), start=1):
+    records: list[dict[Any, Any]] = priced.to_dict("records")
+    for i, (x, row) in enumerate(zip(raw, records, strict=True), start=1):
         given = x["medicare"]
-        if given is None and not row.priced:
+        if given is None and not row["priced"]:
             c.add(
                 child(child("lines", i), "hcpcs"),
-                f"{x['hcpcs']}: not priced by the CY{year} fee schedule ({row.note}); give the line's "
+                f"{x['hcpcs']}: not priced by the CY{year} fee schedule ({row['note']}); give the line's "
                 "Medicare amount as medicare",
             )
             continue
-        fs = float(row.fee_schedule_amount) if row.priced else 0.0
+        fs = float(row["fee_schedule_amount"]) if row["priced"] else 0.0
         if given is not None:
             unit, factor, rules = float(given), 1.0, "Medicare amount from the case file"
         else:
             unit = fs
-            factor = float(row.allowed) / fs if fs > 0 else 1.0
-            rules = row.adjustments or "no claim-level adjustment"
+            factor = float(row["allowed"]) / fs if fs > 0 else 1.0
+            rules = row["adjustments"] or "no claim-level adjustment"
         out.append(
             CaseLine(
                 hcpcs=x["hcpcs"],

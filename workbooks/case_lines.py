@@ -128,7 +128,10 @@ def write_lines(s: Sheet, case: Case) -> LinesLayout:
     s.text(f"A{total}", "Total", "oon label")
     s.formula(f"E{total}", f"=SUM(E{FIRST}:E{last})", "amount", "total.billed")
     s.define("BilledTotal", f"E{total}")
-    totals = {"H": ("total.medicare", "MedicareTotal"), "L": ("total.qpa", "QPATotal")}
+    totals: dict[str, tuple[str, str | None]] = {
+        "H": ("total.medicare", "MedicareTotal"),
+        "L": ("total.qpa", "QPATotal"),
+    }
     totals.update({METHOD_COLUMN[m]: (f"total.allowed.{m}", None) for m in METHOD_NAMES})
     totals.update({"Q": ("total.likely", None), "R": ("total.recognized", "RecognizedTotal")})
     totals["S"] = ("total.target", "TargetTotal")

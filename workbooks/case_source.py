@@ -108,13 +108,13 @@ def load_xlsx_case(path: Path, source: str) -> tuple[Any, dict[str, int]]:
         if table is not None:
             items = data.setdefault(table, [])
             items.append({})
-            path = child(table, len(items))
-            lines[path] = r
+            item_path = child(table, len(items))
+            lines[item_path] = r
             for name, value in zip(header, cells, strict=False):
                 if name is None or value is None:
                     continue
                 items[-1][name] = value
-                lines[child(path, name)] = r
+                lines[child(item_path, name)] = r
             continue
         if first in TABLES:
             table, header = str(first), []

@@ -131,6 +131,7 @@ def _summary(s: Sheet, case: Case, paths_ws, layout: PathLayout) -> None:
         if formula is None:
             s.text(f"A{row}", label, "oon label")
             continue
+        assert type_ is not None and key is not None
         s.text(f"A{row}", label, "oon text")
         s.formula(f"B{row}", formula, type_, key)
     s.formula("C8", "=Exposure", "text", "summary.exposure", style="oon case note")
