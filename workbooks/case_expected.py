@@ -204,7 +204,12 @@ def _idr(
 
 
 def _path(case: Case, gap: float, v_idr: dict[str, float], out: dict[str, Any]) -> dict[str, Any]:
-    linked = {"probability": case.idr_win, "share": v_idr["stage_share"], "cost": v_idr["case_fees"]}
+    fees = v_idr["case_fees"]  # N(): no fee on record for the dispute date counts as 0 in the path
+    linked = {
+        "probability": case.idr_win,
+        "share": v_idr["stage_share"],
+        "cost": 0.0 if np.isnan(fees) else fees,
+    }
     rows = []
     for k, st in enumerate(case.stages, start=1):
         vals = {f: linked[f] if f in st.linked else getattr(st, f) for f in ("probability", "share", "cost")}

@@ -22,7 +22,7 @@ from .case_estimate import yes_no
 from .case_model import Case
 
 FIRST_STAGE = 16
-LINKED = {"probability": "=IDRWin", "share": "=IDRStageShare", "cost": "=IDRCaseFees"}
+LINKED = {"probability": "=IDRWin", "share": "=IDRStageShare", "cost": "=N(IDRCaseFees)"}
 APPLIES = {"nsa": "NSA only"}
 ACCEPT = "Accept now (the payment and any offer)"
 STAGE_HEADERS = [
