@@ -91,12 +91,12 @@ class Sheet:
         key: str | None = None,
         choices: str | None = None,
     ) -> None:
-        """An input cell (yellow, unlocked). A ``value`` starting with '=' is a default formula the owner may type
-        over; it needs a ``key``. ``choices`` names a list (drop-down)."""
+        """An input cell (yellow, unlocked). With a ``key``, ``value`` is a default formula the owner may type over;
+        without one, text is written as text whatever it starts with. ``choices`` names a list (drop-down)."""
         cell = self.ws[ref]
-        if isinstance(value, str) and value.startswith("="):
-            if key is None:
-                raise ValueError(f"{self.title}!{ref}: a default formula needs a key")
+        if key is not None:
+            if not (isinstance(value, str) and value.startswith("=")):
+                raise ValueError(f"{self.title}!{ref}: key {key} given for a value that is not a formula")
             cell.value = value
             self.map.cells[key] = CellRef(self.title, ref, KINDS[type_])
         elif isinstance(value, str):

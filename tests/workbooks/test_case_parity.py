@@ -93,7 +93,7 @@ def generated_case(seed: int) -> dict:
         stages.append(stage)
     items = [None, len(lines), 30, 60][seed % 4]
     data = {
-        "case": f"Generated case {seed} =SUM(A1)",  # text that looks like a formula stays text
+        "case": f"=SUM(1,2) generated case {seed}",  # text that looks like a formula stays text
         "date_of_service": dt.date(2025, 1, 1) + dt.timedelta(days=rnd.randint(0, 360)),
         "fee_schedule": {"year": 2025, "locality": rnd.choice(LOCALITIES), "setting": "facility"},
         "payer": {
