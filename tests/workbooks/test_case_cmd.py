@@ -32,7 +32,11 @@ def test_worked_example_and_summary(tmp_path, capsys):
 def test_json_summary(tmp_path, capsys):
     assert main(["case", "--out", str(tmp_path / "c.xlsx"), "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
-    assert (summary["best_path"], summary["best_npv"], summary["idr_break_even"]) == ("Through IDR", 4027.51, 0.1331)
+    assert (summary["best_path"], summary["best_npv"], summary["idr_break_even"]) == (
+        "Through IDR",
+        4027.51,
+        0.1331,
+    )
 
 
 def test_bad_case_file_lists_errors_exits_1_and_writes_nothing(tmp_path, capsys):

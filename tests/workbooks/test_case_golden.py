@@ -52,7 +52,9 @@ def test_part_list(parts):
 
 @pytest.mark.parametrize(
     "name",
-    sorted(p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*") if p.is_file() and p.name != "parts.txt")
+    sorted(
+        p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*") if p.is_file() and p.name != "parts.txt"
+    )
     if GOLDEN.exists()
     else [],
 )
