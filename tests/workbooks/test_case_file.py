@@ -202,3 +202,15 @@ def test_xlsx_form_problems_give_the_row(tmp_path):
         "form.xlsx:8: lines[2].units: 1.5 is not a whole number",
         "form.xlsx:8: lines[2].billed: '-5' is negative",
     ]
+
+
+def test_the_documented_example_reads(tmp_path):
+    import re
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "case.md").read_text(encoding="utf-8")
+    path = tmp_path / "doc.yaml"
+    path.write_text(re.search(r"```yaml\n(.*?)```", doc, re.S).group(1))
+    case = read_case(path)
+    assert [s.id for s in case.stages] == ["reconsideration", "appeal_1", "external_review"]
+    assert case.lines[2].rules == "Medicare amount from the case file"
