@@ -56,8 +56,8 @@ def _inputs(s: Sheet, case: Case) -> None:
     rows = [
         (5, "Dispute start date", case.idr_date, "date", "IDRDate", None),
         (6, "Win probability (the entity picks your offer)", case.idr_win, "fraction", "IDRWin", None),
-        (7, "Your offer, as a multiple of the QPA", case.idr_offer_pct, "fraction", "IDROfferPct", None),
-        (8, "Payer's offer, as a multiple of the QPA", case.idr_payer_pct, "fraction", "IDRPayerPct", None),
+        (7, "Your offer, as % of the QPA", case.idr_offer_pct, "fraction", "IDROfferPct", None),
+        (8, "Payer's offer, as % of the QPA", case.idr_payer_pct, "fraction", "IDRPayerPct", None),
         (
             9,
             "Line items in the dispute (this case's lines and any batched with them)",
@@ -290,11 +290,11 @@ def _batching(s: Sheet, case: Case, top: int) -> int:
 def _sensitivity(s: Sheet, case: Case, top: int) -> None:
     s.text(
         f"A{top}",
-        "Sensitivity: expected net gain by win probability (rows) and your offer as a multiple of the QPA (columns)",
+        "Sensitivity: expected net gain by win probability (rows) and your offer as % of the QPA (columns)",
         "oon label",
     )
     hdr = top + 1
-    s.text(f"A{hdr}", "Win probability \\ your offer (x QPA)", "oon header computed")
+    s.text(f"A{hdr}", "Win probability \\ your offer (% of QPA)", "oon header computed")
     cols = [chr(ord("B") + j) for j in range(len(case.offer_grid))]
     for col, pct in zip(cols, case.offer_grid, strict=True):
         s.input(f"{col}{hdr}", pct, "fraction")

@@ -136,7 +136,7 @@ def _stage_row(s: Sheet, case: Case, k: int) -> None:
         f"{key}.npv",
     )
     s.formula(f"O{r}", f"=I{r}*{p}*$F{r}", "fraction", f"{key}.weight")
-    s.formula(f"P{r}", f"=O{r}*K{r}", "fraction", f"{key}.weight_day")
+    s.formula(f"P{r}", f"=O{r}*K{r}", "fraction", f"{key}.weight_day", style="oon computed amount")
     s.text(f"Q{r}", stage.source, "oon case note")
 
 

@@ -133,7 +133,9 @@ def _summary(s: Sheet, case: Case, paths_ws, layout: PathLayout) -> None:
             continue
         assert type_ is not None and key is not None
         s.text(f"A{row}", label, "oon text")
-        s.formula(f"B{row}", formula, type_, key)
+        s.formula(
+            f"B{row}", formula, type_, key, style="oon computed amount" if key.endswith("months") else None
+        )
     s.formula("C8", "=Exposure", "text", "summary.exposure", style="oon case note")
     s.text(f"A{WF_FIRST - 2}", "Waterfall: billed to allowed to received to recovered", "oon label")
     for col, h in zip("ABCDE", ("Step", "Base", "Total", "Decrease", "Increase"), strict=True):
@@ -205,6 +207,7 @@ def build_case_workbook(case: Case, path: str | Path) -> CaseWorkbook:
     """Write the case workbook of ``case`` to ``path`` (temporary file, then rename)."""
     path = Path(path)
     wb = Workbook()
+    wb.properties.creator = "oonkit case"
     _styles(wb)
     cells = CellMap()
     wb.remove(wb.active)
