@@ -231,3 +231,46 @@ def test_no_error_values_and_text_stays_text(built):
         ]
         assert not errors, f"{label}: {errors[:5]}"
         assert wb["Case"]["B5"].value == case.name
+
+
+EDITS = {  # what an owner may do to a built workbook: no edit may leave an error value (#VALUE!...) anywhere
+    "method without data": [("Case", "B9", "Charge percentile")],
+    "target without data": [("Escalation", "B8", "Flat rate")],
+    "NSA off, a QPA and the out-of-pocket remainder cleared, a payment typed": [
+        ("Case", "B11", "N"),
+        ("Lines", "L6", None),
+        ("Case", "B20", None),
+        ("Case", "B13", 1500),
+    ],
+    "new line without a Medicare amount": [("Lines", "B9", "99285"), ("Lines", "E9", 900)],
+    "benefits and the dispute date cleared": [
+        ("Case", "B17", None),
+        ("Case", "B18", None),
+        ("Case", "B19", None),
+        ("IDR", "B5", None),
+    ],
+    "dispute date before the first fee": [("IDR", "B5", dt.date(2023, 1, 1))],
+}
+
+
+def test_owner_edits_leave_no_error_values(tmp_path):
+    from tests.libreoffice import recalculate
+
+    paths = []
+    for i, edits in enumerate(EDITS.values()):
+        path = build_case_workbook(read_case(), tmp_path / f"edit-{i}.xlsx").path
+        wb = openpyxl.load_workbook(path)
+        for sheet, ref, value in edits:
+            wb[sheet][ref].value = value
+        wb.save(path)
+        paths.append(path)
+    for name, out in zip(EDITS, recalculate(paths, tmp_path / "recalculated"), strict=True):
+        wb = openpyxl.load_workbook(out, data_only=True)
+        errors = [
+            f"{ws.title}!{c.coordinate}={c.value}"
+            for ws in wb.worksheets
+            for row in ws.iter_rows()
+            for c in row
+            if isinstance(c.value, str) and c.value.startswith("#") and c.value.endswith(("!", "?", "A"))
+        ]
+        assert not errors, f"{name}: {errors[:5]}"
