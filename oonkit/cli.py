@@ -13,6 +13,7 @@ from udfs.errors import OonError
 COMMAND_MODULES: list[str] = [
     "oonkit.cmd_build",
     "oonkit.cmd_price",
+    "oonkit.cmd_case",
     "oonkit.cmd_data",
     "oonkit.cmd_addin",
 ]

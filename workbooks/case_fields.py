@@ -1,0 +1,119 @@
+"""Field types of a case file and their conversion: each converter returns ``(value, None)`` or
+``(None, message)`` with the message quoting the offending value (``1.4 is not between 0 and 1``).
+
+YAML gives typed scalars; the XLSX form may give numbers stored as text (``$1,200``, ``20%``): both are accepted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from udfs.allowed import METHODS
+
+_NUMBER = re.compile(r"^-?\$?\s*(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?$")
+_TRUE = {"Y", "YES", "TRUE", "1", "X", "ON"}
+_FALSE = {"N", "NO", "FALSE", "0", "OFF"}
+_METHOD_ALIASES = {alias: name for name, aliases in METHODS.items() for alias in (name.upper(), *aliases)}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field: ``kind`` is text, hcpcs, date, integer, amount, fraction, number, flag or method;
+    ``low``/``high`` bound numbers (inclusive)."""
+
+    kind: str
+    required: bool = False
+    low: float | None = None
+    high: float | None = None
+
+
+def show(value: Any) -> str:
+    """A value as a message quotes it: numbers plainly, text in quotes."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    return repr(value)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str):
+        text = value.strip()
+        pct = text.endswith("%")
+        text = text.rstrip("%").strip()
+        if text and _NUMBER.match(text) and re.search(r"\d", text):
+            number = float(re.sub(r"[$,\s]", "", text))
+            return number / 100 if pct else number
+    return None
+
+
+def method_name(value: Any) -> str | None:
+    """Canonical method name of any accepted spelling (``udfs.allowed.METHODS``), else None."""
+    if not isinstance(value, str):
+        return None
+    return _METHOD_ALIASES.get(re.sub(r"[_\s]+", " ", value.strip()).upper()) or _METHOD_ALIASES.get(
+        value.strip().upper()
+    )
+
+
+def convert(value: Any, field: Field) -> tuple[Any, str | None]:
+    """Convert a present (non-None) value of ``field``."""
+    kind = field.kind
+    if kind in ("text", "hcpcs"):
+        if isinstance(value, bool | dict | list):
+            return None, f"{show(value)} is not text"
+        text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value).strip()
+        if kind == "hcpcs":
+            text = text.upper()
+            if text.isdigit() and len(text) < 5:
+                text = text.zfill(5)
+            if not re.fullmatch(r"[0-9A-Z]{5}", text):
+                return None, f"{show(value)} is not a HCPCS/CPT code (5 letters or digits)"
+        return text, None
+    if kind == "date":
+        if isinstance(value, dt.datetime):
+            return value.date(), None
+        if isinstance(value, dt.date):
+            return value, None
+        try:
+            return dt.date.fromisoformat(str(value).strip()), None
+        except ValueError:
+            return None, f"{show(value)} is not a date (YYYY-MM-DD)"
+    if kind == "flag":
+        if isinstance(value, bool):
+            return value, None
+        text = str(value).strip().upper()
+        if text in _TRUE:
+            return True, None
+        if text in _FALSE:
+            return False, None
+        return None, f"{show(value)} is not true or false (yes/no)"
+    if kind == "method":
+        name = method_name(value)
+        if name is None:
+            return None, f"{show(value)} is not one of {', '.join(METHODS)}"
+        return name, None
+    number = _number(value)
+    if number is None:
+        return None, f"{show(value)} is not a number"
+    if kind == "integer" and not number.is_integer():
+        return None, f"{show(value)} is not a whole number"
+    if kind == "fraction" and not 0 <= number <= 1:
+        return None, f"{show(value)} is not between 0 and 1"
+    if kind == "amount" and number < 0:
+        return None, f"{show(value)} is negative"
+    low, high = field.low, field.high
+    if low is not None and high is not None and not low <= number <= high:
+        return None, f"{show(value)} is not between {low:g} and {high:g}"
+    if low is not None and number < low:
+        return None, f"{show(value)} is below {low:g}"
+    if high is not None and number > high:
+        return None, f"{show(value)} is above {high:g}"
+    return (int(number) if kind == "integer" else number), None
