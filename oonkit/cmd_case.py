@@ -26,7 +26,7 @@ def register(sub: Any) -> None:
         help="case economics workbook: pre-service estimate, escalation paths and the IDR decision for one case",
         description=(
             "Build the case economics workbook of one out-of-network case from CASE_FILE (YAML or the one-sheet "
-            "XLSX form; docs/case.md), or of the worked example without one. Exit status: 0 written; 1 the case "
+            "XLSX form; README, 'The case file'), or of the worked example without one. Exit status: 0 written; 1 the case "
             "file has problems (each listed as file:line: field: message; nothing written); 2 bad arguments."
         ),
     )

@@ -2,7 +2,7 @@
 
 Every problem is collected and reported at once with the file line of the field at fault
 (``case.yaml:12: stages[2].probability: 1.4 is not between 0 and 1``; lists are counted from 1); nothing is built
-from a file with problems. The format is documented in docs/case.md; ``templates/cases/example.yaml`` is the
+from a file with problems. The format is documented in the README ('The case file'); ``templates/cases/example.yaml`` is the
 worked example. Medicare amounts are priced here, once, with ``udfs.surgery.price_claim`` (multiple-procedure,
 bilateral, assistant and co-surgeon rules across the case's lines).
 """
@@ -345,7 +345,7 @@ def build_case(data: Any, lines: dict[str, int], source: str) -> Case:
     """Validate nested case data (from :mod:`workbooks.case_source`) and price its lines."""
     c = _Checker(source, lines)
     if not isinstance(data, dict):
-        raise FileError([Problem(source, 1, None, "a case file is a group of fields (see docs/case.md)")])
+        raise FileError([Problem(source, 1, None, "a case file is a group of fields (see the README, 'The case file')")])
     d = c.mapping(data, SCHEMA, "")
     raw_lines = d["lines"]
     if raw_lines is None:

@@ -79,7 +79,7 @@ class CaseStage:
 
 @dataclass(frozen=True)
 class Case:
-    """Everything a case workbook is built from (see docs/case.md for the file format)."""
+    """Everything a case workbook is built from (the README, 'The case file', documents the file format)."""
 
     name: str
     date_of_service: dt.date

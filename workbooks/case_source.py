@@ -168,7 +168,7 @@ def load_case_source(path: Path) -> tuple[Any, dict[str, int], str]:
     return data, lines, source
 
 
-#: Scalar fields of a case file in form order, with what each means (docs/case.md says more).
+#: Scalar fields of a case file in form order, with what each means (the README's 'The case file' says more).
 FORM_FIELDS: list[tuple[str, str]] = [
     ("case", "name of the case"),
     ("date_of_service", "date of service, YYYY-MM-DD (required)"),
@@ -223,7 +223,7 @@ def form_rows(data: dict[str, Any]) -> list[list[Any]]:
     """Rows of the XLSX form holding nested case ``data``: every field (blank where the data has none) with what it
     means, then the lines and stages tables (the inverse of :func:`load_xlsx_case`)."""
     rows: list[list[Any]] = [
-        ["# oonkit case file: field in column A, value in column B; blank = default (docs/case.md)"]
+        ["# oonkit case file: field in column A, value in column B; blank = default (README, 'The case file')"]
     ]
     rows += [[path, _get(data, path), f"# {text}"] for path, text in FORM_FIELDS]
     for table, columns in (("lines", LINE_COLUMNS), ("stages", STAGE_COLUMNS)):

@@ -139,7 +139,7 @@ def test_syntax_errors_and_repeated_fields(tmp_path):
     path.write_text(GOOD + "case: Again\n")
     assert errors(path) == ["case.yaml:8: case: appears twice (first on line 1)"]
     path.write_text("- just a list\n")
-    assert errors(path) == ["case.yaml:1: a case file is a group of fields (see docs/case.md)"]
+    assert errors(path) == ["case.yaml:1: a case file is a group of fields (see the README, 'The case file')"]
     assert errors(tmp_path / "missing.yaml") == ["missing.yaml: file not found"]
 
 
@@ -208,7 +208,7 @@ def test_the_documented_example_reads(tmp_path):
     import re
     from pathlib import Path
 
-    doc = (Path(__file__).resolve().parents[2] / "docs" / "case.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     path = tmp_path / "doc.yaml"
     path.write_text(re.search(r"```yaml\n(.*?)```", doc, re.S).group(1))
     case = read_case(path)
