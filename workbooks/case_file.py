@@ -345,7 +345,9 @@ def build_case(data: Any, lines: dict[str, int], source: str) -> Case:
     """Validate nested case data (from :mod:`workbooks.case_source`) and price its lines."""
     c = _Checker(source, lines)
     if not isinstance(data, dict):
-        raise FileError([Problem(source, 1, None, "a case file is a group of fields (see the README, 'The case file')")])
+        raise FileError(
+            [Problem(source, 1, None, "a case file is a group of fields (see the README, 'The case file')")]
+        )
     d = c.mapping(data, SCHEMA, "")
     raw_lines = d["lines"]
     if raw_lines is None:

@@ -223,7 +223,9 @@ def form_rows(data: dict[str, Any]) -> list[list[Any]]:
     """Rows of the XLSX form holding nested case ``data``: every field (blank where the data has none) with what it
     means, then the lines and stages tables (the inverse of :func:`load_xlsx_case`)."""
     rows: list[list[Any]] = [
-        ["# oonkit case file: field in column A, value in column B; blank = default (README, 'The case file')"]
+        [
+            "# oonkit case file: field in column A, value in column B; blank = default (README, 'The case file')"
+        ]
     ]
     rows += [[path, _get(data, path), f"# {text}"] for path, text in FORM_FIELDS]
     for table, columns in (("lines", LINE_COLUMNS), ("stages", STAGE_COLUMNS)):

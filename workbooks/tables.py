@@ -182,7 +182,8 @@ def _validations(ws: Worksheet, cols: Sequence[Column], last: int) -> None:
         rng = f"{letter}2:{letter}{last}"
         dv = None
         if col.list:
-            dv = DataValidation(type="list", formula1=col.list, allow_blank=True)  # a defined name; no "=" in the file
+            # a defined name, written without "=" as Excel writes it
+            dv = DataValidation(type="list", formula1=col.list, allow_blank=True)
             dv.error = f"Pick a value from the list ({col.list} on the Lists sheet)."
         elif col.type == "date":
             dv = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True)
