@@ -13,6 +13,7 @@ Excel date serial numbers exist only here (:func:`excel_serial_to_date`, 1900 da
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -96,9 +97,11 @@ def number(
     low: float | None = None,
     high: float | None = None,
     hint: str = "",
+    whole: bool = False,
 ) -> Column:
     """Convert cells to float64. Empty cells take ``default`` (or are an error when required); numbers stored as
-    text are read; values outside [low, high] are errors naming the range (``hint`` adds a suggestion)."""
+    text are read; values outside [low, high] are errors naming the range (``hint`` adds a suggestion); with
+    ``whole``, numbers with a fraction are errors too."""
     raw = _as_2d(value)
     if raw.dtype.kind in "fiub":
         values = raw.astype(float)
@@ -123,13 +126,23 @@ def number(
         lo = "" if low is None else f"{low:g}"
         rng = f"between {lo} and {high:g}" if high is not None else f"at least {lo}"
         problems[idx] = f"{fname}: {arg} must be {rng}, got {values[idx]:g}{hint}"
+    if whole:
+        with np.errstate(invalid="ignore"):
+            fraction = np.isfinite(values) & (values != np.trunc(values)) & (problems == None)  # noqa: E711
+        for idx in zip(*np.nonzero(fraction), strict=True):
+            problems[idx] = f"{fname}: {arg} must be a whole number, got {values[idx]:g}"
     return Column(values, problems)
 
 
 def _by_unique(
-    raw: np.ndarray, convert: Callable[[Any], tuple[Any, bool]], dtype: Any
-) -> tuple[np.ndarray, np.ndarray]:
-    """Apply ``convert`` (value -> (converted, ok)) once per distinct cell value; empty cells are not ok."""
+    raw: np.ndarray,
+    convert: Callable[[Any], tuple[Any, bool]],
+    dtype: Any,
+    reject: Callable[[Any], str | None] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Apply ``convert`` (value -> (converted, ok)) once per distinct cell value; empty cells are not ok.
+    ``reject`` (converted value -> why it is refused, or None) also runs once per distinct usable value.
+    Returns the converted values, the ok mask and, with ``reject``, the reasons (None where accepted)."""
     codes, uniques = pd.factorize(raw.reshape(-1), use_na_sentinel=True)
     conv = [convert(u) for u in uniques]
     vals = np.empty(len(conv) + 1, dtype=dtype)
@@ -138,7 +151,11 @@ def _by_unique(
         vals[i], oks[i] = v, ok
     vals[-1] = _neutral(vals.dtype)
     codes = np.where(codes < 0, len(conv), codes)
-    return vals[codes].reshape(raw.shape), oks[codes].reshape(raw.shape)
+    why = None
+    if reject is not None:
+        why_u = np.array([reject(v) if ok else None for v, ok in (*conv, (None, False))], dtype=object)
+        why = why_u[codes].reshape(raw.shape) if any(w is not None for w in why_u) else None
+    return vals[codes].reshape(raw.shape), oks[codes].reshape(raw.shape), why
 
 
 def _is_blank(v: Any) -> bool:
@@ -160,19 +177,31 @@ def text(
     default: Any = REQUIRED,
     choices: Sequence[str] | None = None,
     aliases: Sequence[str] = (),
+    pattern: str | None = None,
+    what: str = "",
 ) -> Column:
     """Convert cells to stripped text (numbers written without a trailing .0: 27447.0 -> '27447'); with
-    ``choices``, other text is an error listing the choices (``aliases`` are accepted too, case-insensitive)."""
+    ``choices``, other text is an error listing the choices (``aliases`` are accepted too, case-insensitive);
+    with ``pattern`` (a regular expression the whole text must match), other text is an error saying it must
+    be ``what``. Each distinct value is checked once."""
     raw = _as_2d(value)
-    out, ok = _by_unique(raw, _one_text, object)
+    allowed = None if choices is None else {c.upper() for c in (*choices, *aliases)}
+    matcher = None if pattern is None else re.compile(pattern)
+
+    def reject(v: str) -> str | None:
+        if allowed is not None and v.upper() not in allowed:
+            return f"{fname}: {arg} must be one of {', '.join(choices or ())}; got {_quote(v)}"
+        if matcher is not None and not matcher.fullmatch(v):
+            return f"{fname}: {arg} must be {what}, got {_quote(v)}"
+        return None
+
+    checked = allowed is not None or matcher is not None
+    out, ok, why = _by_unique(raw, _one_text, object, reject if checked else None)
     problems = _classify_missing(fname, arg, raw, ~ok, default, "text")
     empty = ~ok & (problems == None)  # noqa: E711
     out[empty] = "" if default is None else default
-    if choices is not None:
-        allowed = {c.upper() for c in (*choices, *aliases)}
-        for idx in zip(*np.nonzero(ok), strict=True):
-            if str(out[idx]).upper() not in allowed:
-                problems[idx] = f"{fname}: {arg} must be one of {', '.join(choices)}; got {_quote(out[idx])}"
+    if why is not None:
+        problems = np.where(ok & (why != None), why, problems)  # noqa: E711 (elementwise)
     return Column(out, problems)
 
 
@@ -193,7 +222,7 @@ def flag(fname: str, arg: str, value: Any, default: bool | object = REQUIRED) ->
     raw = _as_2d(value)
     if raw.dtype == bool:
         return Column(raw.copy(), np.full(raw.shape, None, dtype=object))
-    out, ok = _by_unique(raw, _one_flag, bool)
+    out, ok, _ = _by_unique(raw, _one_flag, bool)
     problems = _classify_missing(fname, arg, raw, ~ok, default, "TRUE or FALSE")
     out[~ok & (problems == None)] = bool(default)  # noqa: E711
     return Column(out, problems)
@@ -220,11 +249,28 @@ def _one_date(v: Any) -> tuple[np.datetime64, bool]:
     return nat, False
 
 
-def date(fname: str, arg: str, value: Any, default: Any = REQUIRED) -> Column:
-    """Convert cells to datetime64[D]: date cells, Excel serial numbers, ISO text (2026-03-09) or US text (3/9/2026)."""
+def date(
+    fname: str,
+    arg: str,
+    value: Any,
+    default: Any = REQUIRED,
+    low: str | None = None,
+    high: str | None = None,
+) -> Column:
+    """Convert cells to datetime64[D]: date cells, Excel serial numbers, ISO text (2026-03-09) or US text
+    (3/9/2026). Empty cells are NaT (an error when required); dates outside [low, high] (ISO text) are errors."""
     raw = _as_2d(value)
-    out, ok = _by_unique(raw, _one_date, "datetime64[D]")
+    if raw.dtype.kind == "M":
+        out, ok = raw.astype("datetime64[D]"), ~np.isnat(raw)
+    else:
+        out, ok, _ = _by_unique(raw, _one_date, "datetime64[D]")
     problems = _classify_missing(fname, arg, raw, ~ok, default, "a date")
+    if low is not None or high is not None:
+        lo = np.datetime64(low or "0001-01-01", "D")
+        hi = np.datetime64(high or "9999-12-31", "D")
+        outside = ok & ((out < lo) | (out > hi))
+        for idx in zip(*np.nonzero(outside), strict=True):
+            problems[idx] = f"{fname}: {arg} must be a date between {lo} and {hi}, got {out[idx]}"
     return Column(out, problems)
 
 
@@ -238,8 +284,8 @@ def run(
 
     Rows with a conversion problem show the first problem (in argument order); ``compute`` receives those rows
     with neutral values (NaN, '' or NaT) so it can run on the whole column in one call. ``compute`` returns
-    either the result array or ``(result, note)``: a note is the row's explanation when the result is NaN or
-    NaT. An :class:`~udfs.errors.OonError` raised by ``compute`` becomes every row's message.
+    either the result array or ``(result, note)``: a note is the row's explanation when the result is NaN,
+    NaT or None (text results). An :class:`~udfs.errors.OonError` raised by ``compute`` becomes every row's message.
     """
     try:
         shaped = broadcast(*[c.values for c in columns], *[c.problems for c in columns])
@@ -271,6 +317,8 @@ def run(
         cells = np.where(missing, None, result.astype("datetime64[D]").astype(object))
     elif result.dtype.kind == "f":
         missing = np.isnan(result)
+    elif result.dtype.kind == "O":
+        missing = result == None  # noqa: E711 (elementwise)
     else:
         missing = np.zeros(result.shape, dtype=bool)
     if note is not None:
