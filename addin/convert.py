@@ -61,17 +61,22 @@ def _quote(value: Any) -> str:
 def _classify_missing(
     fname: str, arg: str, raw: np.ndarray, bad: np.ndarray, default: Any, what: str
 ) -> np.ndarray:
-    """Messages for rows where conversion failed; rows that are empty take the default when there is one."""
+    """Messages for rows where conversion failed; rows that are empty take the default when there is one.
+    Each distinct failing value is classified once."""
     problems = np.full(raw.shape, None, dtype=object)
-    for idx in zip(*np.nonzero(bad), strict=True):
-        v = raw[idx]
-        if v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip()):
-            if default is REQUIRED:
-                problems[idx] = f"{fname}: {arg} is empty"
-        elif isinstance(v, str) and v.strip() in EXCEL_ERRORS:
-            problems[idx] = f"{fname}: {arg} is an error value ({v.strip()})"
-        else:
-            problems[idx] = f"{fname}: {arg} must be {what}, got {_quote(v)}"
+    if not bad.any():
+        return problems
+
+    def classify(v: Any) -> str | None:
+        if _is_blank(v):
+            return f"{fname}: {arg} is empty" if default is REQUIRED else None
+        if isinstance(v, str) and v.strip() in EXCEL_ERRORS:
+            return f"{fname}: {arg} is an error value ({v.strip()})"
+        return f"{fname}: {arg} must be {what}, got {_quote(v)}"
+
+    codes, uniques = pd.factorize(raw[bad], use_na_sentinel=True)  # None and NaN: -1, the last entry
+    messages = np.array([*(classify(u) for u in uniques), classify(None)], dtype=object)
+    problems[bad] = messages[codes]
     return problems
 
 
@@ -103,14 +108,16 @@ def number(
     text are read; values outside [low, high] are errors naming the range (``hint`` adds a suggestion); with
     ``whole``, numbers with a fraction are errors too."""
     raw = _as_2d(value)
-    if raw.dtype.kind in "fiub":
+    try:  # numbers and empty cells (None -> NaN): one C loop
         values = raw.astype(float)
-    else:
+    except (TypeError, ValueError):  # text or dates among them: those come back NaN
         values = pd.to_numeric(pd.Series(raw.reshape(-1)), errors="coerce").to_numpy(dtype=float, copy=True)
-        values = values.reshape(raw.shape)  # dates and text come back NaN
+        values = values.reshape(raw.shape)
     bad = np.isnan(values)
-    for idx in zip(*np.nonzero(bad), strict=True):
-        values[idx] = _parse_number_text(raw[idx])
+    if bad.any():  # numbers stored as text, parsed once per distinct value
+        codes, uniques = pd.factorize(raw[bad], use_na_sentinel=True)
+        parsed = np.array([*(_parse_number_text(u) for u in uniques), np.nan])
+        values[bad] = parsed[codes]
     bad = np.isnan(values)
     problems = _classify_missing(fname, arg, raw, bad, default, "a number")
     if default is not REQUIRED:
@@ -181,7 +188,8 @@ def text(
     what: str = "",
 ) -> Column:
     """Convert cells to stripped text (numbers written without a trailing .0: 27447.0 -> '27447'); with
-    ``choices``, other text is an error listing the choices (``aliases`` are accepted too, case-insensitive);
+    ``choices``, a choice in any case is spelled as in ``choices`` and other text is an error listing the
+    choices (``aliases`` are accepted too, case-insensitive, and kept as written);
     with ``pattern`` (a regular expression the whole text must match), other text is an error saying it must
     be ``what``. Each distinct value is checked once."""
     raw = _as_2d(value)
@@ -195,8 +203,14 @@ def text(
             return f"{fname}: {arg} must be {what}, got {_quote(v)}"
         return None
 
+    canonical = {c.upper(): c for c in choices or ()}
+
+    def one(v: Any) -> tuple[Any, bool]:
+        t, ok = _one_text(v)
+        return (canonical.get(t.upper(), t) if canonical else t), ok
+
     checked = allowed is not None or matcher is not None
-    out, ok, why = _by_unique(raw, _one_text, object, reject if checked else None)
+    out, ok, why = _by_unique(raw, one, object, reject if checked else None)
     problems = _classify_missing(fname, arg, raw, ~ok, default, "text")
     empty = ~ok & (problems == None)  # noqa: E711
     out[empty] = "" if default is None else default
@@ -293,43 +307,58 @@ def run(
         return np.array([[f"{fname}: {exc}"]], dtype=object)
     k = len(columns)
     values, problems = shaped[:k], shaped[k:]
-    message = np.full(values[0].shape if values else (1, 1), None, dtype=object)
-    for p in reversed(problems):
-        message = np.where(p != None, p, message)  # noqa: E711 (elementwise)
-    has_problem = message != None  # noqa: E711
+    shape = values[0].shape if values else (1, 1)
+    message = np.full(shape, None, dtype=object)
+    has_problem = np.zeros(shape, dtype=bool)
+    for p in problems:  # the first problem in argument order wins
+        here = ~pd.isna(p)
+        if here.any():
+            take = here & ~has_problem
+            message[take] = p[take]
+            has_problem |= here
     neutral = []
     for v in values:
-        v = v.copy()
         if has_problem.any():
+            v = v.copy()
             v[has_problem] = _neutral(v.dtype)
         neutral.append(v)
     try:
         result = compute(*neutral)
     except OonError as exc:
-        return np.full(message.shape, f"{fname}: {exc}", dtype=object)
+        return np.full(shape, f"{fname}: {exc}", dtype=object)
     note = None
     if isinstance(result, tuple):
         result, note = result
-    result = np.broadcast_to(np.asarray(result), message.shape)
-    cells = result.astype(object)
-    if result.dtype.kind == "M":
+    result = np.broadcast_to(np.asarray(result), shape)
+    kind = result.dtype.kind
+    if kind == "M":
         missing = np.isnat(result)
-        cells = np.where(missing, None, result.astype("datetime64[D]").astype(object))
-    elif result.dtype.kind == "f":
+    elif kind == "f":
         missing = np.isnan(result)
-    elif result.dtype.kind == "O":
-        missing = result == None  # noqa: E711 (elementwise)
+    elif kind == "O":
+        missing = pd.isna(result)
     else:
-        missing = np.zeros(result.shape, dtype=bool)
-    if note is not None:
-        note = np.broadcast_to(np.asarray(note, dtype=object), message.shape)
-    for idx in zip(*np.nonzero(missing & ~has_problem), strict=True):
-        why = note[idx] if note is not None and note[idx] else "no answer for these inputs"
-        message[idx] = f"{fname}: {why}"
-    has_message = message != None  # noqa: E711
-    if not has_message.any():
-        return result if result.dtype.kind in "fb" else cells
-    return np.where(has_message, message, cells)
+        missing = np.zeros(shape, dtype=bool)
+    missing &= ~has_problem
+    if missing.any():  # the note of each row without an answer, built once per distinct note
+        fallback = f"{fname}: no answer for these inputs"
+        if note is None:
+            message[missing] = fallback
+        else:
+            notes = np.broadcast_to(np.asarray(note, dtype=object), shape)[missing]
+            codes, uniques = pd.factorize(notes, use_na_sentinel=True)
+            texts = np.array([*(f"{fname}: {u}" if u else fallback for u in uniques), fallback], dtype=object)
+            message[missing] = texts[codes]
+    if kind == "M":
+        cells = result.astype("datetime64[D]").astype(object)  # datetime.date; NaT -> None
+    elif kind in "fb" and not (has_problem.any() or missing.any()):
+        return np.array(result)
+    else:
+        cells = result.astype(object)
+    has_message = has_problem | missing
+    if has_message.any():
+        cells[has_message] = message[has_message]
+    return cells
 
 
 def _neutral(dtype: np.dtype) -> Any:

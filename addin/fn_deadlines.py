@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from udfs import calendar, deadlines
 
@@ -31,7 +32,7 @@ def _rule_problems(rule: np.ndarray, start: np.ndarray, days: np.ndarray) -> np.
     force for a clock starting that day, or the rule has no count and ``days`` is empty."""
     versions = deadlines.rule_versions()
     why = np.full(rule.shape, None, dtype=object)
-    for rid in np.unique(rule[rule != ""]):
+    for rid in pd.unique(rule[rule != ""]):
         rows = (rule == rid) & ~np.isnat(start)
         covered = np.zeros(rule.shape, dtype=bool)
         for v in versions[rid]:
@@ -68,7 +69,6 @@ def OON_DEADLINE(rule, start, days=None) -> Cells:
     ]
 
     def compute(r, s, d):
-        r = np.array([v.strip().lower() for v in r.reshape(-1)], dtype=object).reshape(r.shape)
         why = _rule_problems(r, s, d)
         r = np.where(why == None, r, "")  # noqa: E711 (a blank rule gives no date)
         return deadlines.deadline(r, s, d), why
