@@ -253,6 +253,8 @@ def excel_serial_to_date(serial: np.ndarray) -> np.ndarray:
 
 def _one_date(v: Any) -> tuple[np.datetime64, bool]:
     nat = np.datetime64("NaT", "D")
+    if type(v) is dt.datetime or type(v) is dt.date:  # what xlwings delivers: the quick way
+        return np.datetime64(v if type(v) is dt.date else v.date(), "D"), True
     if isinstance(v, dt.datetime | dt.date | np.datetime64 | pd.Timestamp):
         return np.datetime64(pd.Timestamp(v).date(), "D"), True
     if isinstance(v, int | float) and not isinstance(v, bool) and not np.isnan(v) and 1 <= v < 2958466:

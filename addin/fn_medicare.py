@@ -137,16 +137,13 @@ def OON_MEDICARE(hcpcs, modifier=None, locality=None, setting=None, year=None, q
             amount = a["amount"]
             note = np.full(amount.shape, "", dtype=object)
             unpriced = np.isnan(amount)
-            if unpriced.any():  # the reasons, for the unpriced lines only
+            if unpriced.any():  # the reasons: once per distinct code, modifier, setting and year unpriced
                 at = np.flatnonzero(rows.reshape(-1))[unpriced]
-                note[unpriced] = medicare.price_arrays(
-                    h.reshape(-1)[at],
-                    m.reshape(-1)[at],
-                    loc.reshape(-1)[at],
-                    st.reshape(-1)[at],
-                    yr.reshape(-1)[at],
-                    q.reshape(-1)[at],
-                )["note"]
+                keys = [x.reshape(-1)[at] for x in (h, m, st, yr)]
+                codes, combos = pd.factorize(pd.MultiIndex.from_arrays(keys))
+                parts = [combos.get_level_values(i).to_numpy(dtype=object) for i in range(4)]
+                why = medicare.price_arrays(parts[0], parts[1], "", parts[2], parts[3].astype(np.int64))
+                note[unpriced] = why["note"][np.asarray(codes)]
             return amount, note
 
         return _priced_rows(price, _check_pfs, loc, yr)
