@@ -58,6 +58,19 @@ def _quote(value: Any) -> str:
     return '"' + (text if len(text) <= 40 else text[:37] + "...") + '"'
 
 
+def _describer(fname: str, arg: str, default: Any, what: str) -> Callable[[Any], str | None]:
+    """The message for a cell value that could not be converted (None: an empty cell that takes a default)."""
+
+    def describe(v: Any) -> str | None:
+        if _is_blank(v):
+            return f"{fname}: {arg} is empty" if default is REQUIRED else None
+        if isinstance(v, str) and v.strip() in EXCEL_ERRORS:
+            return f"{fname}: {arg} is an error value ({v.strip()})"
+        return f"{fname}: {arg} must be {what}, got {_quote(v)}"
+
+    return describe
+
+
 def _classify_missing(
     fname: str, arg: str, raw: np.ndarray, bad: np.ndarray, default: Any, what: str
 ) -> np.ndarray:
@@ -66,16 +79,9 @@ def _classify_missing(
     problems = np.full(raw.shape, None, dtype=object)
     if not bad.any():
         return problems
-
-    def classify(v: Any) -> str | None:
-        if _is_blank(v):
-            return f"{fname}: {arg} is empty" if default is REQUIRED else None
-        if isinstance(v, str) and v.strip() in EXCEL_ERRORS:
-            return f"{fname}: {arg} is an error value ({v.strip()})"
-        return f"{fname}: {arg} must be {what}, got {_quote(v)}"
-
+    describe = _describer(fname, arg, default, what)
     codes, uniques = pd.factorize(raw[bad], use_na_sentinel=True)  # None and NaN: -1, the last entry
-    messages = np.array([*(classify(u) for u in uniques), classify(None)], dtype=object)
+    messages = np.array([*(describe(u) for u in uniques), describe(None)], dtype=object)
     problems[bad] = messages[codes]
     return problems
 
@@ -145,24 +151,31 @@ def _by_unique(
     raw: np.ndarray,
     convert: Callable[[Any], tuple[Any, bool]],
     dtype: Any,
+    describe: Callable[[Any], str | None],
+    fill: Any,
     reject: Callable[[Any], str | None] | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Apply ``convert`` (value -> (converted, ok)) once per distinct cell value; empty cells are not ok.
-    ``reject`` (converted value -> why it is refused, or None) also runs once per distinct usable value.
-    Returns the converted values, the ok mask and, with ``reject``, the reasons (None where accepted)."""
-    codes, uniques = pd.factorize(raw.reshape(-1), use_na_sentinel=True)
-    conv = [convert(u) for u in uniques]
-    vals = np.empty(len(conv) + 1, dtype=dtype)
-    oks = np.zeros(len(conv) + 1, dtype=bool)
-    for i, (v, ok) in enumerate(conv):
-        vals[i], oks[i] = v, ok
-    vals[-1] = _neutral(vals.dtype)
-    codes = np.where(codes < 0, len(conv), codes)
-    why = None
-    if reject is not None:
-        why_u = np.array([reject(v) if ok else None for v, ok in (*conv, (None, False))], dtype=object)
-        why = why_u[codes].reshape(raw.shape) if any(w is not None for w in why_u) else None
-    return vals[codes].reshape(raw.shape), oks[codes].reshape(raw.shape), why
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Convert each distinct cell value once. ``convert`` (value -> (converted, ok)); for values it refuses,
+    ``describe`` (value -> message, or None for an empty cell that takes the default ``fill``); ``reject``
+    (converted value -> why it is refused, or None) checks the values it accepts.
+    Returns the converted values, the ok mask (False for refused and empty cells) and the messages."""
+    codes, uniques = pd.factorize(raw.reshape(-1), use_na_sentinel=True)  # missing: -1, the last entry
+    entries = [*uniques, None]
+    conv = [*(convert(u) for u in uniques), (None, False)]
+    vals = np.empty(len(conv), dtype=dtype)
+    oks = np.zeros(len(conv), dtype=bool)
+    why = np.full(len(conv), None, dtype=object)
+    for i, (u, (v, ok)) in enumerate(zip(entries, conv, strict=True)):
+        oks[i] = ok
+        if ok:
+            vals[i] = v
+            why[i] = reject(v) if reject is not None else None
+        else:
+            why[i] = describe(u)
+            vals[i] = fill if why[i] is None else _neutral(vals.dtype)
+    problems = why[codes] if any(w is not None for w in why) else np.full(codes.shape, None, dtype=object)
+    shape = raw.shape
+    return vals[codes].reshape(shape), oks[codes].reshape(shape), problems.reshape(shape)
 
 
 def _is_blank(v: Any) -> bool:
@@ -210,12 +223,9 @@ def text(
         return (canonical.get(t.upper(), t) if canonical else t), ok
 
     checked = allowed is not None or matcher is not None
-    out, ok, why = _by_unique(raw, one, object, reject if checked else None)
-    problems = _classify_missing(fname, arg, raw, ~ok, default, "text")
-    empty = ~ok & (problems == None)  # noqa: E711
-    out[empty] = "" if default is None else default
-    if why is not None:
-        problems = np.where(ok & (why != None), why, problems)  # noqa: E711 (elementwise)
+    describe = _describer(fname, arg, default, "text")
+    fill = "" if default is None or default is REQUIRED else default
+    out, _, problems = _by_unique(raw, one, object, describe, fill, reject if checked else None)
     return Column(out, problems)
 
 
@@ -236,9 +246,8 @@ def flag(fname: str, arg: str, value: Any, default: bool | object = REQUIRED) ->
     raw = _as_2d(value)
     if raw.dtype == bool:
         return Column(raw.copy(), np.full(raw.shape, None, dtype=object))
-    out, ok, _ = _by_unique(raw, _one_flag, bool)
-    problems = _classify_missing(fname, arg, raw, ~ok, default, "TRUE or FALSE")
-    out[~ok & (problems == None)] = bool(default)  # noqa: E711
+    describe = _describer(fname, arg, default, "TRUE or FALSE")
+    out, _, problems = _by_unique(raw, _one_flag, bool, describe, default is not REQUIRED and bool(default))
     return Column(out, problems)
 
 
@@ -278,9 +287,10 @@ def date(
     raw = _as_2d(value)
     if raw.dtype.kind == "M":
         out, ok = raw.astype("datetime64[D]"), ~np.isnat(raw)
+        problems = _classify_missing(fname, arg, raw, ~ok, default, "a date")
     else:
-        out, ok, _ = _by_unique(raw, _one_date, "datetime64[D]")
-    problems = _classify_missing(fname, arg, raw, ~ok, default, "a date")
+        describe = _describer(fname, arg, default, "a date")
+        out, ok, problems = _by_unique(raw, _one_date, "datetime64[D]", describe, np.datetime64("NaT"))
     if low is not None or high is not None:
         lo = np.datetime64(low or "0001-01-01", "D")
         hi = np.datetime64(high or "9999-12-31", "D")
