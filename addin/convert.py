@@ -124,7 +124,7 @@ def number(
         codes, uniques = pd.factorize(raw[bad], use_na_sentinel=True)
         parsed = np.array([*(_parse_number_text(u) for u in uniques), np.nan])
         values[bad] = parsed[codes]
-    bad = np.isnan(values)
+    bad = ~np.isfinite(values)  # empty, not a number, or infinite ("inf" text): no cell holds an infinity
     problems = _classify_missing(fname, arg, raw, bad, default, "a number")
     if default is not REQUIRED:
         empty = bad & (problems == None)  # noqa: E711 (elementwise)
@@ -135,6 +135,7 @@ def number(
             out |= values < low
         if high is not None:
             out |= values > high
+    out &= ~bad  # a refused cell keeps its message; an empty one its default
     for idx in zip(*np.nonzero(out), strict=True):
         lo = "" if low is None else f"{low:g}"
         rng = f"between {lo} and {high:g}" if high is not None else f"at least {lo}"
@@ -347,6 +348,10 @@ def run(
         missing = np.isnat(result)
     elif kind == "f":
         missing = np.isnan(result)
+        infinite = np.isinf(result) & ~has_problem
+        if infinite.any():  # no cell holds an infinity (a ratio to an amount too close to 0)
+            message[infinite] = f"{fname}: the result is too large for a cell (an amount is too close to 0)"
+            has_problem = has_problem | infinite
     elif kind == "O":
         missing = pd.isna(result)
     else:
