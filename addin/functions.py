@@ -5,45 +5,66 @@ Each function takes whole ranges (a column of 100,000 claim lines is one call), 
 naming the function and the argument. No math lives here: every function converts its cells and calls ``udfs``.
 
 Percentages are fractions, as Excel stores them: a cell showing 140% holds 1.4.
+
+The Medicare fee schedule functions live in ``addin.fn_medicare`` and the deadline and business-day functions
+in ``addin.fn_deadlines``; they are imported here because xlwings registers the functions it finds (by
+``dir``) in the one module named in ``UDF Modules``: ``addin.functions``.
 """
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
-import xlwings as xw
 
 from udfs import allowed, charges, gap, idr, share, value
 from udfs.errors import FileError
 
 from .convert import Column, date, flag, number, rows_of, run, stage_rows, text
+from .fn_deadlines import (
+    OON_BUSINESS_DAYS_LEFT,
+    OON_DEADLINE,
+    OON_NETWORKDAYS,
+    OON_WORKDAY,
+)
+from .fn_medicare import (
+    OON_ANESTHESIA,
+    OON_LIMITING_CHARGE,
+    OON_LOCALITY,
+    OON_MEDICARE,
+    OON_MEDICARE_CLAIM,
+)
+from .register import CATEGORY, RANGE_OPTIONS, Cells, excel_function
 
-F = TypeVar("F", bound=Callable[..., Any])
-Cells = np.ndarray  # 2-D: one row per input row
-CATEGORY = "oonkit"
-#: How every argument is read: a 2-D array of Python objects, errors as their text ("#N/A").
-RANGE_OPTIONS = {"ndim": 2, "dtype": object, "err_to_str": True}
-
-
-def excel_function(**docs: str) -> Callable[[F], F]:
-    """Register ``f`` with xlwings: each argument read as a range with its ``doc``, the docstring as the
-    function wizard's help. Refuses (at import) a function whose arguments lack a doc."""
-
-    def wrap(f: F) -> F:
-        names = list(inspect.signature(f).parameters)
-        missing = [n for n in names if n not in docs]
-        if missing or set(docs) - set(names):
-            raise TypeError(f"{f.__name__}: documented {sorted(docs)} but takes {names}")
-        for name in reversed(names):
-            f = xw.arg(name, np.array, doc=docs[name], **RANGE_OPTIONS)(f)
-        return xw.func(category=CATEGORY)(f)
-
-    return wrap
-
+__all__ = [
+    "CATEGORY",
+    "OON_ALLOWED",
+    "OON_ANESTHESIA",
+    "OON_BALANCE_BILL",
+    "OON_BEST_STOP",
+    "OON_BUSINESS_DAYS_LEFT",
+    "OON_CASE_NPV",
+    "OON_CHARGE_PCTL",
+    "OON_DEADLINE",
+    "OON_GAP",
+    "OON_IDR_ADMIN_FEE",
+    "OON_IDR_BREAKEVEN",
+    "OON_IDR_GAIN",
+    "OON_LIMITING_CHARGE",
+    "OON_LOCALITY",
+    "OON_MEDICARE",
+    "OON_MEDICARE_CLAIM",
+    "OON_NETWORKDAYS",
+    "OON_PAID_PCT",
+    "OON_PATIENT_SHARE",
+    "OON_PLAN_PAYMENT",
+    "OON_UNDERPAID",
+    "OON_WORKDAY",
+    "RANGE_OPTIONS",
+    "excel_function",
+]
 
 _FRACTION_HINT = " (a fraction: 20% is 0.2)"
 _METHOD_ALIASES = [a for aliases in allowed.METHODS.values() for a in aliases]

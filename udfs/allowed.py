@@ -133,8 +133,18 @@ def allowed_amount(
     )
     check_range(f, "factor", low=0)
     lesser = np.asarray(apply_lesser_of, dtype=bool)
-    codes, b, m, f, bench, r, lesser = broadcast(codes, b, m, f, bench, r, lesser)
-    basis = np.choose(codes, [m, bench, b, r])
-    allowed = basis * f
-    allowed = np.where(lesser & ~np.isnan(b), np.minimum(allowed, b), allowed)
+    shape = broadcast(codes, b, m, f, bench, r, lesser)[0].shape  # checks the shapes (views, no copies)
+    # basis of each line: its method's input, copied only for the methods in use
+    sources = [m, bench, b, r]
+    used = [k for k in range(len(sources)) if (codes == k).any()]
+    if len(used) <= 1:
+        basis = np.broadcast_to(sources[used[0] if used else 0], shape)
+    else:
+        basis = np.empty(shape)
+        for k in used:
+            np.copyto(basis, np.broadcast_to(sources[k], shape), where=codes == k)
+    allowed = np.array(basis * f, dtype=float, copy=None)  # a new array of the full shape (0-d for scalars)
+    # lesser of: min(allowed, billed) where billed is known and the rule applies
+    apply = ~np.isnan(b) if lesser.all() else lesser & ~np.isnan(b)
+    np.minimum(allowed, b, out=allowed, where=apply)
     return scalar_out(allowed, method, billed, medicare, factor, benchmark, rate, apply_lesser_of)

@@ -84,10 +84,10 @@ def categories(value: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros((), dtype=np.intp), texts(arr.reshape(1), name)
     codes, uniques = pd.factorize(arr.reshape(-1), use_na_sentinel=True)
     norm = texts(np.concatenate([np.asarray(uniques, dtype=object), _NONE]), name)
-    codes = np.where(codes < 0, len(norm) - 1, codes).astype(np.intp)
-    # Distinct raw spellings may normalise to the same text ("a" and "A "): merge them.
+    # Distinct raw spellings may normalise to the same text ("a" and "A "): merge them. The missing code -1
+    # picks the last entry of ``inverse``, that of the appended None, in the one gather.
     merged, inverse = np.unique(norm, return_inverse=True)
-    return inverse[codes].reshape(arr.shape), merged.astype(object)
+    return inverse.astype(np.intp)[codes].reshape(arr.shape), merged.astype(object)
 
 
 def broadcast(*arrays: np.ndarray) -> list[np.ndarray]:

@@ -137,17 +137,30 @@ def cost_share(
     check_range(r, "coinsurance", low=0, high=1)
     check_range(cp, "copay", low=0)
     check_range(oop, "oop_remaining", low=0)
-    a, d_rem, r, cp, oop, q, b, n, bb_ok = broadcast(a, d_rem, r, cp, oop, q, b, n, bb_ok)
-    recognized = np.where(np.isnan(b), q, np.minimum(q, b))
-    basis = np.where(n, recognized, a)
-    ded = np.minimum(basis, d_rem)
-    cop = np.minimum(cp, basis - ded)
-    coins = r * (basis - ded - cop)
-    patient = np.minimum(ded + cop + coins, oop)
-    plan = np.maximum(a - patient, 0.0)
-    plan = np.where(np.isnan(patient), np.nan, plan)
-    balance = np.where(n | ~bb_ok, 0.0, np.maximum(b - a, 0.0))
-    balance = np.where(~n & bb_ok & np.isnan(b), np.nan, balance)
+    shape = broadcast(a, d_rem, r, cp, oop, q, b, n, bb_ok)[0].shape  # checks the shapes
+    # Every output is a new array of the full shape, computed in place (fewer passes over memory for a million
+    # lines); the inputs keep their own shapes and numpy broadcasts them into the outputs.
+    basis = np.empty(shape)
+    np.copyto(basis, a)
+    if n.any():
+        np.copyto(basis, np.where(np.isnan(b), q, np.minimum(q, b)), where=n)  # NSA: the recognized amount
+    ded = np.minimum(basis, d_rem, out=np.empty(shape))
+    rest = np.subtract(basis, ded, out=np.empty(shape))
+    cop = np.minimum(cp, rest, out=np.empty(shape))
+    np.subtract(rest, cop, out=rest)  # basis - ded - cop
+    coins = np.multiply(r, rest, out=rest)
+    patient = np.add(ded, cop, out=np.empty(shape))
+    np.add(patient, coins, out=patient)
+    np.minimum(patient, oop, out=patient)
+    plan = np.subtract(a, patient, out=np.empty(shape))
+    np.maximum(plan, 0.0, out=plan)
+    np.copyto(plan, np.nan, where=np.isnan(patient))
+    no_balance = n | ~bb_ok
+    balance = np.subtract(b, a, out=np.empty(shape))
+    np.maximum(balance, 0.0, out=balance)
+    if no_balance.any():
+        np.copyto(balance, 0.0, where=no_balance)
+    np.copyto(balance, np.nan, where=~no_balance & np.isnan(b))
     return CostShare(basis, ded, cop, coins, patient, plan, balance)
 
 

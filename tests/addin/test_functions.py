@@ -96,7 +96,22 @@ VALID = {
         "entity_fee",
     ),
     "OON_IDR_ADMIN_FEE": (dict(dispute_date=cell(dt.datetime(2026, 7, 1))), "dispute_date"),
+    "OON_MEDICARE": (dict(hcpcs=cell("27447"), locality=cell("CA-18")), "hcpcs"),
+    # argument None: every argument is optional or a text the generic spoilers cannot spoil; see the own tests
+    "OON_LOCALITY": (dict(state=cell("CA"), locality_or_county=cell(18.0)), None),
+    "OON_MEDICARE_CLAIM": (dict(claim_id=cell("A"), hcpcs=cell(27447.0)), None),
+    "OON_ANESTHESIA": (dict(base_units=cell(7.0), minutes=cell(99.0)), "base_units"),
+    "OON_LIMITING_CHARGE": (dict(amount=cell(1257.63)), "amount"),
+    "OON_DEADLINE": (dict(rule=cell("nsa_open_negotiation"), start=cell(dt.datetime(2026, 6, 1))), "start"),
+    "OON_WORKDAY": (dict(start_date=cell(dt.datetime(2026, 7, 2)), days=cell(1.0)), "days"),
+    "OON_NETWORKDAYS": (
+        dict(start_date=cell(dt.date(2026, 11, 23)), end_date=cell(dt.date(2026, 11, 27))),
+        "end_date",
+    ),
+    "OON_BUSINESS_DAYS_LEFT": (dict(deadline=cell("2026-07-14"), as_of=cell(dt.date(2026, 7, 1))), "as_of"),
 }
+
+CF25 = 32.3465  # CY2025 PFS conversion factor (PPRRVU25_JAN1 CONV FACTOR)
 
 # Expected value of each valid call, by hand (see tests/udfs for the derivations).
 EXPECTED = {
@@ -113,7 +128,29 @@ EXPECTED = {
     "OON_IDR_GAIN": 2565.0,
     "OON_IDR_BREAKEVEN": 0.0875,
     "OON_IDR_ADMIN_FEE": 15.0,
+    # PPRRVU25_JAN1 row 27447: work 19.60, facility PE 15.30, MP 3.98; GPCI2025 CA-18 (01182, LOS
+    # ANGELES-LONG BEACH-ANAHEIM): 1.042, 1.194, 0.690 -> 1,340.36 (tests/udfs/test_medicare.py)
+    "OON_MEDICARE": (19.60 * 1.042 + 15.30 * 1.194 + 3.98 * 0.690) * CF25,
+    "OON_LOCALITY": "CA-18",  # GPCI2025: MAC 01182, state CA, locality 18
+    "OON_MEDICARE_CLAIM": 38.88
+    * CF25,  # a one-line claim: 27447's national facility amount, 19.60+15.30+3.98 RVUs
+    # 7 base units + 99 minutes / 15 = 6.6 time units; CY2025 national anesthesia CF 20.3178 (CY2025 PFS final rule)
+    "OON_ANESTHESIA": 13.6 * 20.3178,
+    "OON_LIMITING_CHARGE": 1257.63 * 1.0925,  # SSA 1848(g)(2)(C): 115% of the 95% non-par amount
+    # Mon 2026-06-01 is business day 1; Fri 06-19 (Juneteenth) and Fri 07-03 (July 4 observed) are not
+    # business days: June 1-5 (5), 8-12 (10), 15-18 (14), 22-26 (19), 29-30 (21), July 1-2 (23), 6-10 (28),
+    # 13 (29), 14 (30)
+    "OON_DEADLINE": dt.date(2026, 7, 14),
+    "OON_WORKDAY": dt.date(2026, 7, 6),  # Thu 07-02 + 1 business day: Fri 07-03 is July 4 observed
+    "OON_NETWORKDAYS": 4.0,  # Mon 11-23 to Fri 11-27 2026 less Thanksgiving (Thu 11-26)
+    "OON_BUSINESS_DAYS_LEFT": 9.0,  # July 1, 2, 6, 7, 8, 9, 10, 13, 14 of 2026 (July 3 observed holiday)
 }
+
+
+def same(actual, expected):
+    if isinstance(expected, (dt.date, str)):
+        return actual == expected and type(actual) is type(expected)
+    return actual == pytest.approx(expected)
 
 
 def test_every_public_function_has_a_case():
@@ -125,7 +162,7 @@ def test_valid_call(name):
     kwargs, _ = VALID[name]
     out = getattr(F, name)(**kwargs)
     assert out.shape == (1, 1)
-    assert out[0, 0] == pytest.approx(EXPECTED[name])
+    assert same(out[0, 0], EXPECTED[name]), out[0, 0]
 
 
 SPOILERS = [
@@ -138,7 +175,7 @@ SPOILERS = [
 ]
 
 
-@pytest.mark.parametrize("name", sorted(VALID))
+@pytest.mark.parametrize("name", sorted(n for n, (_, arg) in VALID.items() if arg))
 @pytest.mark.parametrize(("bad", "message"), SPOILERS, ids=["none", "nan", "blank", "text", "div0", "na"])
 def test_bad_cell_answers_with_a_message_naming_function_and_argument(name, bad, message):
     kwargs, arg = VALID[name]
@@ -146,7 +183,7 @@ def test_bad_cell_answers_with_a_message_naming_function_and_argument(name, bad,
     spoiled[arg] = np.array([[kwargs[arg][0, 0]], [bad]], dtype=object)
     out = getattr(F, name)(**spoiled)
     assert out.shape == (2, 1)
-    assert out[0, 0] == pytest.approx(EXPECTED[name])  # the good row is untouched
+    assert same(out[0, 0], EXPECTED[name])  # the good row is untouched
     assert isinstance(out[1, 0], str)
     assert out[1, 0].startswith(f"{name}: {arg} ")
     assert message in out[1, 0]

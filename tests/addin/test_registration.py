@@ -9,7 +9,8 @@ module Excel gets.
 
 from __future__ import annotations
 
-import importlib.util
+import ast
+import importlib
 import io
 import re
 import sys
@@ -61,18 +62,35 @@ NEWER_BUILTINS = {
     "IMAGE",
 }
 BUILTINS = {f.upper() for f in FORMULAE} | NEWER_BUILTINS
+# VBA keywords and statement names (Microsoft, "Visual Basic for Applications language reference: keywords",
+# taken wide): "Import Functions" writes each argument name into a VBA Function signature, where a keyword (an
+# argument named "end" or "date") stops the whole module from compiling.
+_VBA_WORDS = """AND AS BOOLEAN BYREF BYTE BYVAL CALL CASE CLASS CLOSE CONST CURRENCY DATE DEBUG DECLARE DEFBOOL DIM DO
+    DOUBLE EACH ELSE ELSEIF EMPTY END ENDIF ENUM EQV ERASE ERROR EVENT EXIT FALSE FOR FRIEND FUNCTION GET GLOBAL
+    GOSUB GOTO IF IMP IMPLEMENTS IN INPUT INTEGER IS LEN LET LIKE LINE LOCK LONG LONGLONG LONGPTR LOOP LSET ME
+    MOD NAME NEW NEXT NOT NOTHING NULL ON OPEN OPTION OPTIONAL OR PARAMARRAY PRESERVE PRINT PRIVATE PROPERTY
+    PUBLIC PUT RAISEEVENT REDIM REM RESUME RETURN RSET SEEK SELECT SET SHARED SINGLE STATIC STEP STOP STRING SUB
+    THEN TO TRUE TYPE TYPEOF UNLOCK UNTIL VARIANT WEND WHILE WITH WITHEVENTS WRITE XOR"""
+VBA_KEYWORDS = set(_VBA_WORDS.split())
+
+
+ADDIN_MODULES = ("addin.functions", "addin.register", "addin.fn_medicare", "addin.fn_deadlines")
 
 
 @pytest.fixture(scope="module")
 def registered():
-    """addin/functions.py loaded under xlwings' real Windows decorators (pywin32 stubbed)."""
+    """addin.functions (and the modules it re-exports from) imported afresh under xlwings' real Windows
+    decorators (pywin32 stubbed); the plain modules are put back afterwards."""
     stubs = {
         "pythoncom": types.SimpleNamespace(CoInitialize=lambda: None),
         "pywintypes": types.SimpleNamespace(com_error=type("com_error", (Exception,), {})),
         "win32com": types.ModuleType("win32com"),
         "win32com.client": types.SimpleNamespace(Dispatch=lambda *a, **k: None),
     }
-    saved_modules = {name: sys.modules.get(name) for name in stubs}
+    saved_modules = {name: sys.modules.get(name) for name in (*stubs, *ADDIN_MODULES)}
+    saved_attrs = {name: getattr(addin, name.split(".")[1], None) for name in ADDIN_MODULES}
+    for name in ADDIN_MODULES:
+        sys.modules.pop(name, None)
     sys.modules.update(stubs)  # type: ignore[arg-type]
     import xlwings as xw
 
@@ -80,9 +98,8 @@ def registered():
     saved = {name: getattr(xw, name) for name in ("func", "arg", "ret")}
     xw.func, xw.arg, xw.ret = udfs.xlfunc, udfs.xlarg, udfs.xlret
     try:
-        spec = importlib.util.spec_from_file_location("addin.functions_registered", FUNCTIONS_PY)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
+        module = importlib.import_module("addin.functions")
+        assert Path(module.__file__) == FUNCTIONS_PY
         yield module, udfs
     finally:
         for name, fn in saved.items():
@@ -92,6 +109,9 @@ def registered():
                 sys.modules.pop(name, None)
             else:
                 sys.modules[name] = mod
+        for name, attr in saved_attrs.items():
+            if attr is not None:
+                setattr(addin, name.split(".")[1], attr)
         sys.modules.pop("xlwings.udfs", None)
 
 
@@ -113,6 +133,7 @@ def test_every_public_function_is_registered_with_docs_and_converters(registered
         doc = info["ret"]["doc"]
         assert 20 < len(doc) <= 255, f"{name}: the wizard shows the first 255 characters of the docstring"
         for arg in info["args"]:
+            assert arg["name"].upper() not in VBA_KEYWORDS, f"{name}.{arg['name']} is a VBA keyword"
             assert not arg["doc"].startswith("Positional argument"), f"{name}.{arg['name']} has no doc"
             assert len(arg["doc"]) <= 255
             assert arg["options"] == {"convert": np.array, "ndim": 2, "dtype": object, "err_to_str": True}, (
@@ -150,3 +171,22 @@ def test_vba_wrapper_generated_for_import_functions(registered):
     )
     assert "Function OON_GAP(target, plan_paid, Optional patient_paid)" in vba
     assert_matches_golden(vba, HERE / "golden" / "xlwings_udfs.bas")
+
+
+def test_udf_module_sees_the_functions_of_every_addin_module(registered):
+    # xlwings registers what dir() finds in the one module named in "UDF Modules": a function defined in
+    # addin/fn_*.py must be re-exported there, registered (it carries __xlfunc__) and not a copy
+    from addin import install
+
+    module, _ = registered
+    assert install.UDF_MODULE == "addin.functions" == module.__name__
+    defined = {}
+    for path in sorted(FUNCTIONS_PY.parent.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef) and node.name.startswith("OON_"):
+                defined[node.name] = path.stem
+    assert set(defined) == set(public_functions(module))
+    for name, stem in defined.items():
+        f = getattr(module, name)
+        assert f.__module__ == f"addin.{stem}" and hasattr(f, "__xlfunc__"), name

@@ -11,6 +11,19 @@ failed:
     OON_ALLOWED = Err.Description
 End Function
 
+Function OON_ANESTHESIA(base_units, minutes, Optional locality, Optional year, Optional qp)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        OON_ANESTHESIA = XLPy.CallUDF("addin.functions", "OON_ANESTHESIA", Array(base_units, minutes, locality, year, qp), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        OON_ANESTHESIA = XLPy.CallUDF("addin.functions", "OON_ANESTHESIA", Array(base_units, minutes, locality, year, qp))
+        Exit Function
+    #End If
+failed:
+    OON_ANESTHESIA = Err.Description
+End Function
+
 Function OON_BALANCE_BILL(billed, allowed, Optional nsa, Optional allowed_by_law)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
@@ -37,6 +50,19 @@ failed:
     OON_BEST_STOP = Err.Description
 End Function
 
+Function OON_BUSINESS_DAYS_LEFT(deadline, as_of)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        OON_BUSINESS_DAYS_LEFT = XLPy.CallUDF("addin.functions", "OON_BUSINESS_DAYS_LEFT", Array(deadline, as_of), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        OON_BUSINESS_DAYS_LEFT = XLPy.CallUDF("addin.functions", "OON_BUSINESS_DAYS_LEFT", Array(deadline, as_of))
+        Exit Function
+    #End If
+failed:
+    OON_BUSINESS_DAYS_LEFT = Err.Description
+End Function
+
 Function OON_CASE_NPV(gap, probabilities, shares, costs, days, rate, Optional fee_rate)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
@@ -61,6 +87,19 @@ Function OON_CHARGE_PCTL(code, percentile, benchmark_table, Optional geo)
     #End If
 failed:
     OON_CHARGE_PCTL = Err.Description
+End Function
+
+Function OON_DEADLINE(rule, start, Optional days)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        OON_DEADLINE = XLPy.CallUDF("addin.functions", "OON_DEADLINE", Array(rule, start, days), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        OON_DEADLINE = XLPy.CallUDF("addin.functions", "OON_DEADLINE", Array(rule, start, days))
+        Exit Function
+    #End If
+failed:
+    OON_DEADLINE = Err.Description
 End Function
 
 Function OON_GAP(target, plan_paid, Optional patient_paid)
@@ -115,6 +154,71 @@ failed:
     OON_IDR_GAIN = Err.Description
 End Function
 
+Function OON_LIMITING_CHARGE(amount)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        OON_LIMITING_CHARGE = XLPy.CallUDF("addin.functions", "OON_LIMITING_CHARGE", Array(amount), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        OON_LIMITING_CHARGE = XLPy.CallUDF("addin.functions", "OON_LIMITING_CHARGE", Array(amount))
+        Exit Function
+    #End If
+failed:
+    OON_LIMITING_CHARGE = Err.Description
+End Function
+
+Function OON_LOCALITY(state, Optional locality_or_county, Optional mac, Optional year)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        OON_LOCALITY = XLPy.CallUDF("addin.functions", "OON_LOCALITY", Array(state, locality_or_county, mac, year), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        OON_LOCALITY = XLPy.CallUDF("addin.functions", "OON_LOCALITY", Array(state, locality_or_county, mac, year))
+        Exit Function
+    #End If
+failed:
+    OON_LOCALITY = Err.Description
+End Function
+
+Function OON_MEDICARE(hcpcs, Optional modifier, Optional locality, Optional setting, Optional year, Optional qp)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        OON_MEDICARE = XLPy.CallUDF("addin.functions", "OON_MEDICARE", Array(hcpcs, modifier, locality, setting, year, qp), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        OON_MEDICARE = XLPy.CallUDF("addin.functions", "OON_MEDICARE", Array(hcpcs, modifier, locality, setting, year, qp))
+        Exit Function
+    #End If
+failed:
+    OON_MEDICARE = Err.Description
+End Function
+
+Function OON_MEDICARE_CLAIM(claim_id, hcpcs, Optional modifier, Optional units, Optional locality, Optional setting, Optional year, Optional qp)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        OON_MEDICARE_CLAIM = XLPy.CallUDF("addin.functions", "OON_MEDICARE_CLAIM", Array(claim_id, hcpcs, modifier, units, locality, setting, year, qp), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        OON_MEDICARE_CLAIM = XLPy.CallUDF("addin.functions", "OON_MEDICARE_CLAIM", Array(claim_id, hcpcs, modifier, units, locality, setting, year, qp))
+        Exit Function
+    #End If
+failed:
+    OON_MEDICARE_CLAIM = Err.Description
+End Function
+
+Function OON_NETWORKDAYS(start_date, end_date)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        OON_NETWORKDAYS = XLPy.CallUDF("addin.functions", "OON_NETWORKDAYS", Array(start_date, end_date), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        OON_NETWORKDAYS = XLPy.CallUDF("addin.functions", "OON_NETWORKDAYS", Array(start_date, end_date))
+        Exit Function
+    #End If
+failed:
+    OON_NETWORKDAYS = Err.Description
+End Function
+
 Function OON_PAID_PCT(paid, basis)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
@@ -165,5 +269,18 @@ Function OON_UNDERPAID(target, plan_paid, Optional patient_paid, Optional tolera
     #End If
 failed:
     OON_UNDERPAID = Err.Description
+End Function
+
+Function OON_WORKDAY(start_date, days)
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        OON_WORKDAY = XLPy.CallUDF("addin.functions", "OON_WORKDAY", Array(start_date, days), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        OON_WORKDAY = XLPy.CallUDF("addin.functions", "OON_WORKDAY", Array(start_date, days))
+        Exit Function
+    #End If
+failed:
+    OON_WORKDAY = Err.Description
 End Function
 
