@@ -83,7 +83,10 @@ def OON_DEADLINE(rule, start, days=None) -> Cells:
 def OON_WORKDAY(start_date, days) -> Cells:
     """The date a number of federal business days after (or before) start_date. Unlike Excel's WORKDAY it needs no holiday range: federal holidays and observed days are built in."""
     fn = "OON_WORKDAY"
-    cols = [_date(fn, "start_date", start_date), number(fn, "days", days)]
+    cols = [
+        _date(fn, "start_date", start_date),
+        number(fn, "days", days, low=-calendar.MAX_DAYS, high=calendar.MAX_DAYS),
+    ]
     return run(fn, cols, calendar.workday)
 
 

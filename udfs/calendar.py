@@ -28,7 +28,7 @@ import holidays as holidays_pkg
 import numpy as np
 import numpy.typing as npt
 
-from .arrays import broadcast, floats
+from .arrays import broadcast, check_range, floats
 from .errors import InputError
 
 __all__ = [
@@ -260,9 +260,17 @@ def _calendar(holidays: npt.ArrayLike | None, *dates: np.ndarray, margin_years: 
 # ---------------------------------------------------------------------------------------- arithmetic
 
 
+#: Largest day count accepted: about 380 years of business days, far past any deadline and inside the
+#: calendar's span (beyond it the date arithmetic would overflow).
+MAX_DAYS = 100_000
+
+
 def _whole_days(days: npt.ArrayLike, name: str) -> np.ndarray:
-    """``days`` as float64 truncated toward zero, as Excel truncates a non-integer day count (NaN kept)."""
-    return np.trunc(floats(days, name))
+    """``days`` as float64 truncated toward zero, as Excel truncates a non-integer day count (NaN kept);
+    counts beyond +/- MAX_DAYS are refused naming the argument."""
+    out = np.trunc(floats(days, name))
+    check_range(out, name, low=-MAX_DAYS, high=MAX_DAYS)
+    return out
 
 
 def workday(start: Any, days: npt.ArrayLike, holidays: npt.ArrayLike | None = None) -> Any:

@@ -227,6 +227,6 @@ def idr_break_even(
     rf = np.asarray(refund, dtype=bool)
     a, b, pd_, fa, fe, rf = broadcast(a, b, pd_, fa, fe, rf)
     slope = (a - b) + np.where(rf, fe, 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         w = np.where(slope != 0, (fa + fe - (b - pd_)) / slope, np.nan)
     return scalar_out(w, provider_offer, payer_offer, paid, admin_fee, entity_fee, batch_size)

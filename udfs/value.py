@@ -34,7 +34,9 @@ def discount_factor(rate: npt.ArrayLike, days: npt.ArrayLike) -> np.ndarray | fl
     d = floats(days, "days")
     check_range(r, "rate", low=-0.99)
     daily = (1.0 + r) ** (1.0 / 365.0) - 1.0
-    with np.errstate(invalid="ignore", divide="ignore"):  # npf.pv divides by the rate even where it is 0
+    with np.errstate(
+        invalid="ignore", divide="ignore", over="ignore"
+    ):  # npf.pv divides by the rate even at 0
         factor = np.asarray(npf.pv(daily, d, 0.0, -1.0), dtype=float)
     return scalar_out(factor, rate, days)
 
