@@ -11,6 +11,8 @@ anything (ASC X12 Standards for Electronic Data Interchange, TR3 005010X221A1, a
 
 Each interchange may use different separators. Line breaks (``\\n`` or ``\\r\\n``) after segment terminators
 are accepted and dropped; white space between interchanges and at the end of the file is ignored.
+Separators must be ASCII characters other than letters, digits and space. The file is read as UTF-8; a
+part (about 4 MB) that is not valid UTF-8 is read as Latin-1.
 
 Nothing here assumes ``*``, ``:`` or ``~``.
 """
@@ -26,7 +28,7 @@ from udfs.errors import FileError, Problem
 ISA_LENGTH = 106
 # Widths of ISA01..ISA16 (TR3 appendix B.1.1.3.1: every ISA element has a fixed length).
 ISA_WIDTHS = (2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1)
-_WHITESPACE = " \t\r\n\f\v"
+_WHITESPACE = b" \t\r\n\f\v"
 
 
 @dataclass(frozen=True)
@@ -98,10 +100,12 @@ class Separators:
         used = [s for s in (seps.element, seps.repetition, seps.component, seps.segment) if s]
         if len(set(used)) != len(used):
             raise RemitError.at(source, number, f"ISA separators are not distinct: {seps.describe()}")
-        bad = [s for s in used if s.isalnum() or s == " "]
+        bad = [s for s in used if s.isalnum() or s == " " or not s.isascii()]
         if bad:
             raise RemitError.at(
-                source, number, f"ISA separator {bad[0]!r} is a letter, digit or space: {seps.describe()}"
+                source,
+                number,
+                f"ISA separator {bad[0]!r} is a letter, digit, space or not ASCII: {seps.describe()}",
             )
         if not elements[13].isdigit():
             raise RemitError.at(source, number, f"ISA13 control number {elements[13]!r} is not 9 digits")
@@ -125,85 +129,85 @@ class Interchange:
     first_segment: int
 
 
-def decode(data: bytes) -> str:
-    """Text of an X12 file: UTF-8 (a leading byte-order mark dropped), else Latin-1, which maps every byte
-    to one character so that nothing is lost and decoding never fails.
+def decode(chunk: bytes) -> str:
+    """Text of part of an X12 file: UTF-8, else Latin-1, which maps every byte to one character so that
+    nothing is lost and decoding never fails.
 
-    >>> decode("ISA*Ü".encode("utf-8")), decode(b"ISA*\\xdc")
-    ('ISA*Ü', 'ISA*Ü')
+    >>> decode("NM1*QC*1*MÜLLER".encode("utf-8")), decode(b"NM1*QC*1*M\\xdcLLER")
+    ('NM1*QC*1*MÜLLER', 'NM1*QC*1*MÜLLER')
     """
     try:
-        text = data.decode("utf-8")
+        return chunk.decode("utf-8")
     except UnicodeDecodeError:
-        return data.decode("latin-1")
-    return text[1:] if text.startswith("\ufeff") else text
+        return chunk.decode("latin-1")
 
 
-def interchanges(text: str, source: str) -> Iterator[Interchange]:
+def interchanges(data: bytes, source: str) -> Iterator[Interchange]:
     """Find the interchanges of a file in order; a problem with an envelope raises :class:`RemitError`.
 
-    The segments of an interchange are counted from its ISA segment, so the caller can number them across
-    the file: ``first_segment`` is the number of the ISA segment.
+    ``first_segment`` of each is the number of its ISA segment in the file (a UTF-8 byte-order mark and
+    white space before an ISA are skipped).
     """
-    pos = _skip_space(text, 0)
+    pos = _skip_space(data, 3 if data.startswith(b"\xef\xbb\xbf") else 0)
     number = 1
-    if pos == len(text):
+    if pos == len(data):
         raise RemitError.at(source, None, "file is empty")
-    while pos < len(text):
-        if not text.startswith("ISA", pos):
-            what = text[pos : pos + 20]
+    while pos < len(data):
+        if not data.startswith(b"ISA", pos):
+            what = data[pos : pos + 20].decode("latin-1")
             if number == 1:
                 raise RemitError.at(source, 1, f"file does not start with an ISA segment: {what!r}")
             raise RemitError.at(
                 source, number, f"text after the last IEA segment is not an ISA segment: {what!r}"
             )
-        seps = Separators.from_isa(text[pos : pos + ISA_LENGTH], source, number)
-        term, elem = seps.segment, seps.element
+        seps = Separators.from_isa(data[pos : pos + ISA_LENGTH].decode("latin-1"), source, number)
+        term, elem = seps.segment.encode("ascii"), seps.element.encode("ascii")
         # IEA is the first segment after a terminator whose identifier is IEA (line breaks may come between)
-        closing = re.compile(re.escape(term) + r"[\r\n]*IEA" + re.escape(elem)).search(text, pos)
+        closing = re.compile(re.escape(term) + rb"[\r\n]*IEA" + re.escape(elem)).search(data, pos)
         if closing is None:
-            last = number - 1 + text.count(term, pos) + (not text.rstrip(_WHITESPACE).endswith(term))
+            last = number - 1 + data.count(term, pos) + (not data.rstrip().endswith(term))
             raise RemitError.at(
                 source,
                 last,
                 f"unterminated file: no IEA segment closes the interchange opened at segment {number}; "
                 f"the file ends at segment {last}",
             )
-        end = text.find(term, closing.end())
+        end = data.find(term, closing.end())
         if end < 0:
-            last = number + text.count(term, pos, closing.end())
+            last = number + data.count(term, pos, closing.end())
             raise RemitError.at(
-                source, last, f"unterminated file: the IEA segment has no segment terminator {term!r}"
+                source, last, f"unterminated file: the IEA segment has no segment terminator {seps.segment!r}"
             )
         end += 1
         yield Interchange(seps, pos, end, number)
-        number += text.count(term, pos, end)
-        pos = _skip_space(text, end)
+        number += data.count(term, pos, end)
+        pos = _skip_space(data, end)
 
 
-def _skip_space(text: str, pos: int) -> int:
-    n = len(text)
-    while pos < n and text[pos] in _WHITESPACE:
+def _skip_space(data: bytes, pos: int) -> int:
+    n = len(data)
+    while pos < n and data[pos] in _WHITESPACE:
         pos += 1
     return pos
 
 
-def segment_chunks(text: str, interchange: Interchange, size: int = 1 << 22) -> Iterator[list[str]]:
-    """Segments of one interchange (separators not yet split), in lists of about ``size`` characters, so that
-    a large file never exists as one list of millions of strings.
+def segment_chunks(data: bytes, interchange: Interchange, size: int = 1 << 22) -> Iterator[list[str]]:
+    """Segments of one interchange as text (elements not yet split), in lists covering about ``size``
+    bytes each, so that a large file is never held as one text or one list of millions of strings.
 
     Line breaks after a terminator are dropped; the terminator itself is not part of a segment.
     """
     seps = interchange.separators
     term = seps.segment
+    t = term.encode("ascii")
     crlf_is_data = "\r" in (seps.element, seps.component, seps.repetition)
     pos, end = interchange.start, interchange.end
     while pos < end:
         cut = min(end, pos + size)
         if cut < end:
-            found = text.rfind(term, pos, cut)
-            cut = text.find(term, cut) + 1 if found < 0 else found + 1
-        chunk = text[pos:cut]
+            found = data.rfind(t, pos, cut)
+            cut = data.find(t, cut) + 1 if found < 0 else found + 1
+        chunk = decode(data[pos:cut])
         if term not in "\r\n":
             if "\n" in chunk:
                 chunk = chunk.replace(term + "\r\n", term).replace(term + "\n", term)
