@@ -256,7 +256,7 @@ def synthetic_835(
     """
     rng = random.Random(seed)
     w = _Writer(element, component, terminator, newline)
-    paid_before: list[_Claim] = []
+    paid_before: dict[str, list[_Claim]] = {p: [] for p, _ in PAYERS}  # reversible claims per payer
     made = 0
     isa_no = 0
     st_no = 0
@@ -276,8 +276,9 @@ def synthetic_835(
             payer, payer_id = PAYERS[st_no % len(PAYERS)]
             batch: list[_Claim] = []
             while made < claims and len(batch) < claims_per_transaction:
-                if paid_before and rng.random() < reversal_rate and claims - made >= 2:
-                    original = paid_before.pop(rng.randrange(len(paid_before)))
+                earlier = paid_before[payer]
+                if earlier and rng.random() < reversal_rate and claims - made >= 2:
+                    original = earlier.pop(rng.randrange(len(earlier)))
                     batch.append(_reversal(w, original))
                     corrected = _claim(rng, w, made, pcn=original.pcn)
                     for s in corrected.segments:
@@ -289,7 +290,7 @@ def synthetic_835(
                     c = _claim(rng, w, made)
                     batch.append(c)
                     if c.status != "4":
-                        paid_before.append(c)
+                        paid_before[payer].append(c)
                     made += 1
             plb: list[tuple[str, int]] = []
             if rng.random() < 0.3:
