@@ -11,6 +11,7 @@ from udfs.errors import OonError
 
 # Modules that each register one or more sub-commands, in the order ``oonkit --help`` lists them.
 COMMAND_MODULES: list[str] = [
+    "oonkit.cmd_remit",
 ]
 
 
