@@ -20,7 +20,7 @@ import pandas as pd
 
 from remits.balance import imbalances
 from remits.reader import Remit, read_remits
-from udfs.errors import InputError
+from udfs.errors import InputError, OonError
 from udfs.money import round_cents
 
 # money columns are rounded to cents (half away from zero, as Excel's ROUND) and written with two decimals
@@ -102,6 +102,13 @@ def write_csv(remit: Remit, found: pd.DataFrame, folder: Path) -> None:
     if folder.exists() and not folder.is_dir():
         raise InputError(f"--csv {folder}: exists and is not a folder")
     folder.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        _write(tables, folder)
+    except OSError as exc:
+        raise OonError(f"--csv {folder}: cannot write the tables ({exc.strerror or exc}); nothing was written") from exc
+
+
+def _write(tables: dict[str, pd.DataFrame], folder: Path) -> None:
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
     try:
         for name, table in tables.items():
