@@ -33,7 +33,15 @@ MONEY = {
     "imbalances": ("stated", "computed", "difference"),
 }
 # claims.csv leads with the columns a finance user looks for first
-CLAIM_FIRST = ["payer_claim_id", "patient_control_number", "status", "billed", "paid", "patient_responsibility", "payer"]
+CLAIM_FIRST = [
+    "payer_claim_id",
+    "patient_control_number",
+    "status",
+    "billed",
+    "paid",
+    "patient_responsibility",
+    "payer",
+]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -64,7 +72,9 @@ def run(args: argparse.Namespace) -> int:
 def summary(remit: Remit, found: pd.DataFrame, csv_dir: str | None = None) -> str:
     """The lines printed after a read: counts, totals and every imbalance."""
     pay = remit.payments
-    signed = float(np.where(pay["credit_debit"] == "D", -pay["amount"], pay["amount"]).sum()) if len(pay) else 0.0
+    signed = (
+        float(np.where(pay["credit_debit"] == "D", -pay["amount"], pay["amount"]).sum()) if len(pay) else 0.0
+    )
     lines = [
         f"files: {pay['file'].nunique() if len(pay) else 0}",
         f"transactions: {len(pay)}",
@@ -105,7 +115,9 @@ def write_csv(remit: Remit, found: pd.DataFrame, folder: Path) -> None:
     try:
         _write(tables, folder)
     except OSError as exc:
-        raise OonError(f"--csv {folder}: cannot write the tables ({exc.strerror or exc}); nothing was written") from exc
+        raise OonError(
+            f"--csv {folder}: cannot write the tables ({exc.strerror or exc}); nothing was written"
+        ) from exc
 
 
 def _write(tables: dict[str, pd.DataFrame], folder: Path) -> None:

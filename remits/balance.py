@@ -3,7 +3,7 @@
 An 835 balances at three levels (TR3 005010X221A1 section 1.10.2.1, "Balancing"):
 
 * transaction: ``BPR02 = sum(CLP04) - sum(PLB amounts)``, with BPR02 negative when BPR03 is D (debit);
-  a PLB amount is positive when it reduces the payment (a recovery) and negative when it adds to it (interest);
+  a PLB amount is positive when it reduces the payment (a recovery), negative when it adds (interest);
 * claim: ``CLP03 - CLP04 = sum(CAS amounts)`` over the claim's own and its lines' adjustments, and the
   patient's share ``CLP05 = sum(CAS amounts of group PR)`` (CLP05 absent counts as zero);
 * service line: ``SVC02 - SVC03 = sum(CAS amounts of the line)``.

@@ -14,7 +14,7 @@ CO-45: Cut to the payer's fee schedule or maximum allowable
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import pandas as pd
 
@@ -29,7 +29,7 @@ _COLUMNS = {
 _FLAGS = {"starts_nsa_clock", "billable_to_patient"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(name: str) -> pd.DataFrame:
     path = template_path(f"codes/{name}")
     table = pd.read_csv(path, dtype="str", keep_default_na=False)

@@ -30,8 +30,7 @@ CLAIM_STATUS = frozenset({"1", "2", "3", "4", "19", "20", "21", "22", "23", "25"
 PAYMENT_METHODS = frozenset({"ACH", "BOP", "CHK", "FWT", "NON"})
 # Segment identifiers of the 835 (TR3 section 2.4); anything else is not part of an 835.
 KNOWN_SEGMENTS = frozenset(
-    ["ISA", "IEA", "GS", "GE", "ST", "SE", "BPR", "TRN", "CUR", "REF", "DTM", "N1", "N3", "N4", "PER"]
-    + ["RDM", "LX", "TS3", "TS2", "CLP", "CAS", "NM1", "MIA", "MOA", "AMT", "QTY", "SVC", "LQ", "PLB"]
+    "ISA IEA GS GE ST SE BPR TRN CUR REF DTM N1 N3 N4 PER RDM LX TS3 TS2 CLP CAS NM1 MIA MOA AMT QTY SVC LQ PLB".split()  # noqa: SIM905, E501
 )
 NAT = -(2**63)  # datetime64's NaT as an int64
 _EPOCH = date(1970, 1, 1).toordinal()
@@ -54,25 +53,81 @@ STATE_NAMES = {
     _AFTER: "after the IEA segment",
 }
 
-PAYMENT_FIELDS = (
-    "segment isa_control gs_control st_control sender_id receiver_id version handling amount credit_debit "
-    "method payment_format payment_date trace_number originator_id production_date payer payer_id_qualifier "
-    "payer_id payer_reference payee payee_id_qualifier payee_id payee_tin"
-).split()
-CLAIM_FIELDS = (
-    "payment segment header_number patient_control_number status billed paid patient_responsibility "
-    "filing_indicator payer_claim_id facility_type frequency drg received_date statement_from statement_to "
-    "patient_last_name patient_first_name patient_id rendering_provider rendering_provider_id remark_codes"
-).split()
-LINE_FIELDS = (
-    "claim segment line_number qualifier procedure_code modifier_1 modifier_2 modifier_3 modifier_4 charge "
-    "paid revenue_code units original_procedure original_units service_from service_to "
-    "line_control_number remark_codes"
-).split()
-ADJUSTMENT_FIELDS = "claim line segment group reason amount quantity".split()
-REMARK_FIELDS = "claim line segment source code_list code".split()
-PLB_FIELDS = "payment segment provider_id fiscal_period_date reason reference amount".split()
-AMOUNT_FIELDS = "claim line segment segment_id qualifier value".split()
+PAYMENT_FIELDS = [
+    "segment",
+    "isa_control",
+    "gs_control",
+    "st_control",
+    "sender_id",
+    "receiver_id",
+    "version",
+    "handling",
+    "amount",
+    "credit_debit",
+    "method",
+    "payment_format",
+    "payment_date",
+    "trace_number",
+    "originator_id",
+    "production_date",
+    "payer",
+    "payer_id_qualifier",
+    "payer_id",
+    "payer_reference",
+    "payee",
+    "payee_id_qualifier",
+    "payee_id",
+    "payee_tin",
+]
+CLAIM_FIELDS = [
+    "payment",
+    "segment",
+    "header_number",
+    "patient_control_number",
+    "status",
+    "billed",
+    "paid",
+    "patient_responsibility",
+    "filing_indicator",
+    "payer_claim_id",
+    "facility_type",
+    "frequency",
+    "drg",
+    "received_date",
+    "statement_from",
+    "statement_to",
+    "patient_last_name",
+    "patient_first_name",
+    "patient_id",
+    "rendering_provider",
+    "rendering_provider_id",
+    "remark_codes",
+]
+LINE_FIELDS = [
+    "claim",
+    "segment",
+    "line_number",
+    "qualifier",
+    "procedure_code",
+    "modifier_1",
+    "modifier_2",
+    "modifier_3",
+    "modifier_4",
+    "charge",
+    "paid",
+    "revenue_code",
+    "units",
+    "original_procedure",
+    "original_units",
+    "service_from",
+    "service_to",
+    "line_control_number",
+    "remark_codes",
+]
+ADJUSTMENT_FIELDS = ["claim", "line", "segment", "group", "reason", "amount", "quantity"]
+REMARK_FIELDS = ["claim", "line", "segment", "source", "code_list", "code"]
+PLB_FIELDS = ["payment", "segment", "provider_id", "fiscal_period_date", "reason", "reference", "amount"]
+AMOUNT_FIELDS = ["claim", "line", "segment", "segment_id", "qualifier", "value"]
 
 
 class Piece:
@@ -170,8 +225,19 @@ CODE_COLUMNS: dict[str, tuple[str, ...]] = {
 # integer columns are typed arrays: 8 bytes a value instead of a pointer and an int object, and numpy
 # takes them without a copy
 INTEGER_FIELDS = frozenset(
-    "payment claim line segment line_number received_date statement_from statement_to service_from "
-    "service_to fiscal_period_date".split()
+    [
+        "payment",
+        "claim",
+        "line",
+        "segment",
+        "line_number",
+        "received_date",
+        "statement_from",
+        "statement_to",
+        "service_from",
+        "service_to",
+        "fiscal_period_date",
+    ]
 )
 
 
@@ -195,7 +261,7 @@ def date_days(value: str, cache: dict[str, int]) -> int | None:
     return days
 
 
-def parse(data: bytes, source: str, dates: dict[str, int]) -> Piece:  # noqa: PLR0912, PLR0915
+def parse(data: bytes, source: str, dates: dict[str, int]) -> Piece:
     """Read every segment of one file; raise :class:`RemitError` at the first problem."""
     out = Piece(source)
     C, L, A, R, B, M = out.claims, out.lines, out.adjustments, out.remarks, out.plb, out.amounts
@@ -233,7 +299,7 @@ def parse(data: bytes, source: str, dates: dict[str, int]) -> Piece:  # noqa: PL
     c_from, c_to, c_received = C["statement_from"], C["statement_to"], C["received_date"]
     claim_appends = [C[k].append for k in CLAIM_FIELDS]
     dget = dates.get
-    LINE, CLAIM, nat = _LINE, _CLAIM, NAT  # noqa: N806 - locals are faster than globals in the hot loop
+    LINE, CLAIM, nat = _LINE, _CLAIM, NAT
     groups, statuses = GROUP_CODES, CLAIM_STATUS
 
     pi = ci = li = -1  # current payment, claim and line (indexes in this file)
@@ -251,7 +317,7 @@ def parse(data: bytes, source: str, dates: dict[str, int]) -> Piece:  # noqa: PL
                 el = seg.split(E)
                 tag = el[0]
                 k = len(el)
-                if state == LINE or state == CLAIM:  # noqa: PLR1714 - two int compares beat a tuple test
+                if state == LINE or state == CLAIM:  # noqa: SIM109 - two int compares beat a tuple test
                     if tag == "CAS":
                         if k == 4:
                             group = el[1]
@@ -383,7 +449,7 @@ def parse(data: bytes, source: str, dates: dict[str, int]) -> Piece:  # noqa: PL
                                 raise fail(n, "second REF*6R line control number in one service line")
                             l_ref[li] = el[2]
                         continue
-                    if tag == "AMT" or tag == "QTY":  # noqa: PLR1714
+                    if tag == "AMT" or tag == "QTY":
                         if k < 3 or not el[1]:
                             raise fail(n, f"{tag} needs {tag}01 qualifier and {tag}02 value")
                         am_claim(ci)
@@ -554,7 +620,8 @@ def parse(data: bytes, source: str, dates: dict[str, int]) -> Piece:  # noqa: PL
                     if not el[16]:
                         hint = ""
                         if k == 16 and date_days(el[15], {}) is not None:
-                            hint = f" (BPR has 15 elements and BPR15 {el[15]!r} is a date: a separator is missing)"
+                            hint = f" (BPR has 15 elements and BPR15 {el[15]!r} is a date: "
+                            hint += "a separator missing?)"
                         raise fail(n, "BPR16 payment date is missing" + hint)
                     pay.update(
                         handling=el[1] or None,

@@ -281,10 +281,8 @@ def _tables(pieces: list[dict[str, dict[str, object]]], names: list[str]) -> Rem
             "received_date": _dates(take("claims", "received_date")),
             "statement_from": _dates(take("claims", "statement_from")),
             "statement_to": _dates(take("claims", "statement_to")),
-            **texts(
-                "claims",
-                "patient_last_name patient_first_name patient_id rendering_provider rendering_provider_id remark_codes",
-            ),
+            **texts("claims", "patient_last_name patient_first_name patient_id"),
+            **texts("claims", "rendering_provider rendering_provider_id remark_codes"),
             "interest": take("claims", "interest"),
             "coverage_amount": take("claims", "coverage_amount"),
         },

@@ -43,20 +43,32 @@ def test_unbalanced_file_reports_each_level() -> None:
     assert (found["file"] == "unbalanced.835").all()
     assert found["claim_id"].tolist()[1:] == [0, 1, 1]
     assert found["line_id"].isna().tolist() == [True, True, True, False]
-    assert "BPR02 says 946.00 but claims paid 945.00 minus provider adjustments 0.00 make 945.00" in found["message"][0]
+    assert (
+        "BPR02 says 946.00 but claims paid 945.00 minus provider adjustments 0.00 make 945.00"
+        in found["message"][0]
+    )
     assert "claim 8765432112 (94077799230000) line 1 (93555)" in found["message"][3]
 
 
-@pytest.mark.parametrize(("cents", "found"), [("945.004", 0), ("945.006", 1)], ids=["under-half-cent", "over"])
+@pytest.mark.parametrize(
+    ("cents", "found"), [("945.004", 0), ("945.006", 1)], ids=["under-half-cent", "over"]
+)
 def test_tolerance_half_a_cent(cents: str, found: int) -> None:
     assert len(imbalances(read_835(BASE.replace("BPR*I*945.00", f"BPR*I*{cents}")))) == found
 
 
 def test_debit_payment_and_plb() -> None:
     # a debit: the provider owes 20.00 (claims paid 945.00, PLB WO recovery 965.00): BPR02 20.00 with D
-    text = BASE.replace("BPR*I*945.00*C*", "BPR*I*20.00*D*").replace(
-        "CAS*CO*45*50.00~\n", "CAS*CO*45*50.00~\nPLB*5544667733*20021231*WO:OVP123*565.00*FB:X*400.00~\n"
-    ).replace("SE*26", "SE*27")
+    text = (
+        BASE.replace("BPR*I*945.00*C*", "BPR*I*20.00*D*")
+        .replace(
+            "CAS*CO*45*50.00~\n", "CAS*CO*45*50.00~\nPLB*5544667733*20021231*WO:OVP123*565.00*FB:X*400.00~\n"
+        )
+        .replace("SE*26", "SE*27")
+    )
     remit = read_835(text)
-    assert remit.plb[["reason", "reference", "amount"]].values.tolist() == [["WO", "OVP123", 565.0], ["FB", "X", 400.0]]
+    assert remit.plb[["reason", "reference", "amount"]].values.tolist() == [
+        ["WO", "OVP123", 565.0],
+        ["FB", "X", 400.0],
+    ]
     assert imbalances(remit).empty  # -20.00 = 945.00 - (565.00 + 400.00)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 from oonkit.cli import main
 
@@ -18,9 +17,18 @@ def test_csv_tables_and_summary(tmp_path, capsys) -> None:
     assert main(["remit", *FILES, "--csv", str(out)]) == 0
     assert sorted(p.name for p in out.iterdir()) == sorted(f"{t}.csv" for t in TABLES)
     claims = pd.read_csv(out / "claims.csv", dtype=str, keep_default_na=False)
-    required = ["payer_claim_id", "patient_control_number", "status", "billed", "paid", "patient_responsibility", "payer"]
+    required = [
+        "payer_claim_id",
+        "patient_control_number",
+        "status",
+        "billed",
+        "paid",
+        "patient_responsibility",
+        "payer",
+    ]
     assert list(claims.columns[:7]) == required
-    # managed-care: CLP 800.00/450.00/300.00 and 1200.00/495.00/600.00; medicare-part-a: 211366.97/138018.40, 15000.00/11980.33
+    # managed-care: CLP 800.00/450.00/300.00 and 1200.00/495.00/600.00;
+    # medicare-part-a: 211366.97/138018.40 and 15000.00/11980.33, CLP05 absent
     assert claims[["patient_control_number", "billed", "paid", "patient_responsibility"]].values.tolist() == [
         ["5554555444", "800.00", "450.00", "300.00"],
         ["8765432112", "1200.00", "495.00", "600.00"],
@@ -58,7 +66,9 @@ def test_imbalances_are_printed(tmp_path, capsys) -> None:
 
 def test_bad_files_listed_exit_1_nothing_written(tmp_path, capsys) -> None:
     out = tmp_path / "tables"
-    code = main(["remit", *FILES, str(DATA / "managed-care.835"), str(tmp_path / "nope.835"), "--csv", str(out)])
+    code = main(
+        ["remit", *FILES, str(DATA / "managed-care.835"), str(tmp_path / "nope.835"), "--csv", str(out)]
+    )
     assert code == 1
     err = capsys.readouterr().err
     assert f"{DATA / 'managed-care.835'}: segment 4: BPR16 payment date '20002316' is not a date" in err

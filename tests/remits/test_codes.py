@@ -13,7 +13,9 @@ from remits.codes import carc_codes, group_codes, rarc_codes
 from remits.parser import GROUP_CODES
 
 X12 = Path(__file__).resolve().parents[3] / "shared" / "data" / "x12_codes" / "carc_rarc.csv"
-needs_x12 = pytest.mark.skipif(not X12.exists(), reason="the shared X12 code list copy is not beside the checkout")
+needs_x12 = pytest.mark.skipif(
+    not X12.exists(), reason="the shared X12 code list copy is not beside the checkout"
+)
 
 
 @pytest.fixture(scope="module")
@@ -43,9 +45,35 @@ def test_labels_are_our_own_wording(x12: pd.DataFrame, name: str, table) -> None
 def test_codes_the_classification_needs_are_there() -> None:
     carc, rarc = carc_codes(), rarc_codes()
     # DOMAIN.md "Remittance": key reason codes
-    for code in ["1", "2", "3", "45", "16", "29", "50", "96", "97", "131", "197", "242", "243", "253", "18", "22", "23"]:
+    for code in [
+        "1",
+        "2",
+        "3",
+        "45",
+        "16",
+        "29",
+        "50",
+        "96",
+        "97",
+        "131",
+        "197",
+        "242",
+        "243",
+        "253",
+        "18",
+        "22",
+        "23",
+    ]:
         assert code in carc.index
-    assert set(rarc.index[rarc["category"] == "nsa"]) >= {"N830", "N859", "N860", "N862", "N864", "N876", "N877"}
+    assert set(rarc.index[rarc["category"] == "nsa"]) >= {
+        "N830",
+        "N859",
+        "N860",
+        "N862",
+        "N864",
+        "N876",
+        "N877",
+    }
     assert set(group_codes().index) == GROUP_CODES
     assert group_codes()["billable_to_patient"].tolist() == [False, True, False, False, False]
     assert carc.loc[["1", "2", "3"], "category"].eq("patient_share").all()

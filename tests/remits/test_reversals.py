@@ -15,8 +15,10 @@ from .conftest import sample
 # billed 1200.00, paid 495.00, patient 600.00) is reversed with every amount negated, then paid again
 # under a new CLP07 with 545.00 paid (the CO-A2 cut lowered from 55.00 to 5.00).
 # BPR02 = -495.00 + 545.00 = 50.00.
-CORRECTION = """ISA*00*          *00*          *30*000000005      *30*12345          *020320*1147*^*00501*000000908*1*T*:~
-GS*HP*000000005*54321*20020320*1147*2*X*005010X221A1~
+CORRECTION = (
+    "ISA*00*          *00*          *30*000000005      *30*12345          "
+    "*020320*1147*^*00501*000000908*1*T*:~\n"
+    """GS*HP*000000005*54321*20020320*1147*2*X*005010X221A1~
 ST*835*0002~
 BPR*I*50.00*C*ACH*CCP*01*888999777*DA*24681012*1935665544**01*111333555*DA*144444*20020320~
 TRN*1*7170066656*1935665544~
@@ -39,6 +41,7 @@ SE*19*0002~
 GE*1*2~
 IEA*1*000000908~
 """
+)
 
 
 def test_reversal_paired_across_files(tmp_path) -> None:
@@ -51,7 +54,9 @@ def test_reversal_paired_across_files(tmp_path) -> None:
     assert claims.at[2, "reversal_of"] == 1 and claims.at[1, "reversed_by"] == 2
     assert claims.at[2, "corrected_by"] == 3 and claims.at[1, "corrected_by"] == 3
     assert claims.at[3, "correction_of"] == 2
-    assert claims.loc[[0], ["reversal_of", "reversed_by", "corrected_by", "correction_of"]].isna().all(axis=None)
+    assert (
+        claims.loc[[0], ["reversal_of", "reversed_by", "corrected_by", "correction_of"]].isna().all(axis=None)
+    )
     # net effect of the correction on the claim: -495.00 + 545.00 = 50.00 = BPR02 of b.835
     assert claims.loc[[2, 3], "paid"].sum() == remit.payments["amount"].iat[1] == 50.00
     assert imbalances(remit).empty
@@ -76,7 +81,15 @@ def test_reversal_needs_negated_amounts() -> None:
             "payer": ["X", "X"],
             "payer_id": [None, None],
         }
-    ).astype({"status": "str", "payer_claim_id": "str", "patient_control_number": "str", "payer": "str", "payer_id": "str"})
+    ).astype(
+        {
+            "status": "str",
+            "payer_claim_id": "str",
+            "patient_control_number": "str",
+            "payer": "str",
+            "payer_id": "str",
+        }
+    )
     paired = pair_reversals(claims)
     assert paired["reversal_of"].isna().all()
 
@@ -93,7 +106,15 @@ def test_reversal_without_clp07_pairs_on_clp01() -> None:
             "payer": ["X", "X", "X"],
             "payer_id": [None, None, None],
         }
-    ).astype({"status": "str", "payer_claim_id": "str", "patient_control_number": "str", "payer": "str", "payer_id": "str"})
+    ).astype(
+        {
+            "status": "str",
+            "payer_claim_id": "str",
+            "patient_control_number": "str",
+            "payer": "str",
+            "payer_id": "str",
+        }
+    )
     paired = pair_reversals(claims)
     assert paired["reversal_of"].tolist()[1] == 0
     assert paired["corrected_by"].tolist()[1] == 2 and paired["correction_of"].tolist()[2] == 1

@@ -18,7 +18,11 @@ from .conftest import CORRECTED, DATA
 @pytest.mark.parametrize(
     ("name", "segment", "message"),
     [
-        ("cob-contractural-adjustment.835", 4, "BPR16 payment date is missing (BPR has 15 elements and BPR15 '20050318'"),
+        (
+            "cob-contractural-adjustment.835",
+            4,
+            "BPR16 payment date is missing (BPR has 15 elements and BPR15 '20050318'",
+        ),
         ("managed-care.835", 4, "BPR16 payment date '20002316' is not a date"),
         ("secondary-payment.835", 4, "BPR16 payment date is missing"),
         ("tertiary-payment.835", 4, "BPR16 payment date is missing"),
@@ -38,7 +42,9 @@ def test_malformed_samples_are_refused(name: str, segment: int, message: str) ->
     ("name", "segment", "svc01"),
     [("cob-contractural-adjustment.835", 21, "HC>55669"), ("secondary-payment.835", 29, "HC>12345>26")],
 )
-def test_component_separator_other_than_isa16_is_refused(tmp_path, name: str, segment: int, svc01: str) -> None:
+def test_component_separator_other_than_isa16_is_refused(
+    tmp_path, name: str, segment: int, svc01: str
+) -> None:
     # with only the BPR date fixed, the SVC01 composite uses ">" although ISA16 says ":"
     text = (DATA / name).read_text()
     text = text.replace("CHK***********2005", "CHK************2005")
@@ -70,7 +76,8 @@ def test_medicare_part_a() -> None:
     assert (pay.payee, pay.payee_npi) == ("REGIONAL HOPE HOSPITAL", "6543210903")
     assert (pay.isa_control, pay.st_control, pay.version) == ("000000907", "1234", "005010X221A1")
     claims = remit.claims
-    # CLP*666123*1*211366.97*138018.40**MA*1999999444444*11*1 and CLP*777777*1*15000.00*11980.33**MB*1999999444445*13*1
+    # CLP*666123*1*211366.97*138018.40**MA*1999999444444*11*1
+    # CLP*777777*1*15000.00*11980.33**MB*1999999444445*13*1
     assert claims["patient_control_number"].tolist() == ["666123", "777777"]
     assert claims["billed"].tolist() == [211366.97, 15000.00]
     assert claims["paid"].tolist() == [138018.40, 11980.33]
@@ -88,7 +95,13 @@ def test_medicare_part_a() -> None:
     assert claims["remark_codes"].isna().tolist() == [True, False]
     # PLB*6543210903*20021231*CV:CP*-1.27 at segment 29
     plb = remit.plb.iloc[0]
-    assert (plb.provider_id, plb.reason, plb.reference, plb.amount, plb.segment) == ("6543210903", "CV", "CP", -1.27, 29)
+    assert (plb.provider_id, plb.reason, plb.reference, plb.amount, plb.segment) == (
+        "6543210903",
+        "CV",
+        "CP",
+        -1.27,
+        29,
+    )
     assert plb.fiscal_period_date == pd.Timestamp("2002-12-31")
     # QTY*CA*8.00
     assert remit.amounts[["segment_id", "qualifier", "value"]].values.tolist() == [["QTY", "CA", 8.0]]
@@ -100,15 +113,25 @@ def test_medicare_part_a() -> None:
 def test_managed_care() -> None:
     remit = read_remits(CORRECTED / "managed-care.835")
     pay = remit.payments.iloc[0]
-    assert (pay.amount, pay.method, pay.payee_npi, pay.payee_tin) == (945.00, "ACH", "5544667733", "777667755")
+    assert (pay.amount, pay.method, pay.payee_npi, pay.payee_tin) == (
+        945.00,
+        "ACH",
+        "5544667733",
+        "777667755",
+    )
     claims = remit.claims
-    # CLP*5554555444*1*800.00*450.00*300.00*12*94060555410000; CLP*8765432112*1*1200.00*495.00*600.00*12*94077799230000
+    # CLP*5554555444*1*800.00*450.00*300.00*12*94060555410000
+    # CLP*8765432112*1*1200.00*495.00*600.00*12*94077799230000
     assert claims["payer_claim_id"].tolist() == ["94060555410000", "94077799230000"]
-    assert claims[["billed", "paid", "patient_responsibility"]].values.tolist() == [[800, 450, 300], [1200, 495, 600]]
+    assert claims[["billed", "paid", "patient_responsibility"]].values.tolist() == [
+        [800, 450, 300],
+        [1200, 495, 600],
+    ]
     # BPR02 945.00 = 450.00 + 495.00
     assert claims["paid"].sum() == pay.amount
     lines = remit.lines
-    # SVC*HC:99211*800.00*500.00 with DTM*150*20020301, DTM*151*20020304; SVC*HC:93555*1200.00*550.00, 20020310-20020312
+    # SVC*HC:99211*800.00*500.00 with DTM*150*20020301, DTM*151*20020304;
+    # SVC*HC:93555*1200.00*550.00 with DTM*150*20020310, DTM*151*20020312
     assert lines["procedure_code"].tolist() == ["99211", "93555"]
     assert lines["units"].tolist() == [1.0, 1.0]  # SVC05 absent: one unit
     assert lines["service_from"].tolist() == [pd.Timestamp("2002-03-01"), pd.Timestamp("2002-03-10")]
@@ -130,7 +153,8 @@ def test_managed_care() -> None:
 def test_secondary_payment() -> None:
     remit = read_remits(CORRECTED / "secondary-payment.835")
     claims, lines, adj = remit.claims, remit.lines, remit.adjustments
-    # CLP*L0004828311*2*10323.64*912.00**12*05090256390*11*1 and CLP*0001000053*2*751.50*310.00*220.00*12*05630626430
+    # CLP*L0004828311*2*10323.64*912.00**12*05090256390*11*1
+    # CLP*0001000053*2*751.50*310.00*220.00*12*05630626430
     assert claims["payer_claim_id"].tolist() == ["05090256390", "05630626430"]  # leading zero kept
     assert claims["paid"].sum() == remit.payments["amount"].iat[0] == 1222.00  # 912.00 + 310.00
     assert claims["coverage_amount"].tolist()[0] == 912.00  # AMT*AU*912.00
@@ -148,13 +172,17 @@ def test_secondary_payment() -> None:
     # claim 2: 751.50 - 310.00 = 441.50 = 136.50 + 150.00 + 70.00 + 85.00; PR 150.00 + 70.00 = CLP05 220.00
     second = adj[adj["claim_id"] == 1]
     assert second["amount"].sum() == pytest.approx(441.50, abs=1e-9)
-    assert second.loc[second["group"] == "PR", "amount"].sum() == claims["patient_responsibility"].iat[1] == 220.00
+    assert (
+        second.loc[second["group"] == "PR", "amount"].sum()
+        == claims["patient_responsibility"].iat[1]
+        == 220.00
+    )
     assert imbalances(remit).empty
 
 
 def test_cob_and_tertiary() -> None:
     remit = read_remits([CORRECTED / "cob-contractural-adjustment.835", CORRECTED / "tertiary-payment.835"])
-    # cob: CLP 541.00 billed, 34.00 paid; CAS*OA*23*516.00 and CAS*OA*94*-9.00 on the line: 516.00 - 9.00 = 507.00
+    # cob: CLP 541.00 billed, 34.00 paid; line CAS*OA*23*516.00 and CAS*OA*94*-9.00: 516.00 - 9.00 = 507.00
     # tertiary: CLP 1766.50 billed, 187.50 paid; CAS*OA*23*1579.00 = 1766.50 - 187.50
     assert remit.claims["paid"].tolist() == remit.payments["amount"].tolist() == [34.00, 187.50]
     assert remit.adjustments.groupby("claim_id")["amount"].sum().tolist() == [507.00, 1579.00]
@@ -162,12 +190,14 @@ def test_cob_and_tertiary() -> None:
     # ids run on across the files: payment 1 and claim 1 come from the second file
     assert remit.claims["payment_id"].tolist() == [0, 1]
     assert remit.lines["claim_id"].tolist() == [0, 1]
-    assert remit.claims["file"].tolist() == [str(CORRECTED / n) for n in ("cob-contractural-adjustment.835", "tertiary-payment.835")]
+    assert remit.claims["file"].tolist() == [
+        str(CORRECTED / n) for n in ("cob-contractural-adjustment.835", "tertiary-payment.835")
+    ]
     assert imbalances(remit).empty
 
 
 def test_all_files_read_together_keep_unique_keys() -> None:
-    files = sorted(CORRECTED.glob("*.835")) + [DATA / "medicare-part-a.835"]
+    files = [*sorted(CORRECTED.glob("*.835")), DATA / "medicare-part-a.835"]
     remit = read_remits(files)
     assert remit.payments["payment_id"].is_unique and len(remit.payments) == 5
     assert remit.claims["claim_id"].is_unique and len(remit.claims) == 8
@@ -178,5 +208,7 @@ def test_all_files_read_together_keep_unique_keys() -> None:
     assert remit.adjustments["claim_id"].isin(remit.claims["claim_id"]).all()
     assert remit.adjustments["line_id"].dropna().isin(remit.lines["line_id"]).all()
     # a line's payment is its claim's payment
-    merged = remit.lines.merge(remit.claims[["claim_id", "payment_id"]], on="claim_id", suffixes=("", "_claim"))
+    merged = remit.lines.merge(
+        remit.claims[["claim_id", "payment_id"]], on="claim_id", suffixes=("", "_claim")
+    )
     assert (merged["payment_id"] == merged["payment_id_claim"]).all()

@@ -83,7 +83,9 @@ def test_envelopes_with_different_separators_in_one_file() -> None:
 
 def test_several_transactions_and_groups() -> None:
     # 120 claims, 25 per transaction set, 2 transaction sets per interchange: 5 ST/SE in 3 ISA/IEA
-    remit = read_835(synthetic_835(claims=120, seed=9, claims_per_transaction=25, transactions_per_interchange=2))
+    remit = read_835(
+        synthetic_835(claims=120, seed=9, claims_per_transaction=25, transactions_per_interchange=2)
+    )
     assert len(remit.payments) == 5
     assert remit.payments["isa_control"].tolist() == ["000000001"] * 2 + ["000000002"] * 2 + ["000000003"]
     assert remit.payments["st_control"].is_unique

@@ -58,7 +58,11 @@ SCHEMA = {
 
 @pytest.mark.parametrize("claims", [0, 40], ids=["no-file", "generated"])
 def test_schema(claims: int) -> None:
-    remit = read_835(synthetic_835(claims=claims, seed=3, claims_per_transaction=5), "s.835") if claims else read_remits([])
+    remit = (
+        read_835(synthetic_835(claims=claims, seed=3, claims_per_transaction=5), "s.835")
+        if claims
+        else read_remits([])
+    )
     for name, table in remit.tables().items():
         assert {c: str(t) for c, t in table.dtypes.items()} == SCHEMA[name], name
         if claims:
@@ -82,7 +86,9 @@ def test_nsa_remarks_reach_the_remarks_table() -> None:
     assert pd.Series(remit.claims["remark_codes"].dropna()).str.contains("N859").any()
 
 
-@pytest.mark.parametrize("module", ["segments", "parser", "amounts", "reader", "balance", "codes", "synthetic"])
+@pytest.mark.parametrize(
+    "module", ["segments", "parser", "amounts", "reader", "balance", "codes", "synthetic"]
+)
 def test_doctests(module: str) -> None:
     result = doctest.testmod(importlib.import_module(f"remits.{module}"))
     assert result.failed == 0
