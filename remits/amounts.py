@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -66,7 +67,7 @@ def bulk(values: list[str], optional: bool) -> np.ndarray | None:
 
 
 def exact(
-    values: list[str], segments: Sequence[int], what: str, optional: bool
+    values: list[str], segments: Sequence[int] | Any, what: str, optional: bool
 ) -> np.ndarray | tuple[int, str]:
     """The amounts as float64, or the segment number and message of the first value that is not X12
     decimal text, checked one by one."""
@@ -84,7 +85,7 @@ def exact(
 
 
 def convert(
-    values: list[str], segments: Sequence[int], what: str, optional: bool
+    values: list[str], segments: Sequence[int] | Any, what: str, optional: bool
 ) -> np.ndarray | tuple[int, str]:
     """:func:`bulk` when it can, else :func:`exact`."""
     parsed = bulk(values, optional)

@@ -147,7 +147,7 @@ def _payments(remit: Remit, tolerance: float) -> pd.DataFrame:
         f"transaction {pay['st_control'].iat[i]} (trace {pay['trace_number'].iat[i]}): BPR02 says "
         f"{_money(stated[i])} but claims paid {_money(claims_paid[i])} minus provider adjustments "
         f"{_money(plb[i])} make {_money(computed[i])}"
-        for i in rows
+        for i in rows.tolist()
     ]
     return out
 
@@ -167,7 +167,7 @@ def _claims(remit: Remit, tolerance: float) -> pd.DataFrame:
     out["message"] = [
         f"claim {name[i]}: billed {_money(billed[i])} minus paid {_money(paid[i])} is {_money(stated[i])} "
         f"but its adjustments total {_money(cas[i])}"
-        for i in rows
+        for i in rows.tolist()
     ]
     patient = claims["patient_responsibility"].to_numpy()
     rows = np.flatnonzero(np.abs(patient - pr) > tolerance)
@@ -175,7 +175,7 @@ def _claims(remit: Remit, tolerance: float) -> pd.DataFrame:
     share["message"] = [
         f"claim {name[i]}: CLP05 patient responsibility {_money(patient[i])} but PR adjustments total "
         f"{_money(pr[i])}"
-        for i in rows
+        for i in rows.tolist()
     ]
     return pd.concat([out, share], ignore_index=True) if len(share) else out
 
@@ -203,7 +203,7 @@ def _lines(remit: Remit, tolerance: float) -> pd.DataFrame:
     out["message"] = [
         f"claim {name[claim_ids[i]]} line {number[i]} ({code[i]}): charge {_money(charge[i])} minus paid "
         f"{_money(paid[i])} is {_money(stated[i])} but its adjustments total {_money(cas[i])}"
-        for i in rows
+        for i in rows.tolist()
     ]
     return out
 

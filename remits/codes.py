@@ -72,6 +72,8 @@ def describe_adjustment(group: str, reason: str) -> str:
     """
     carc = _load("carc.csv")
     label = (
-        carc.at[reason, "label"] if reason in carc.index else "reason code not in oonkit's list (see x12.org)"
+        str(carc.at[reason, "label"])
+        if reason in carc.index
+        else "reason code not in oonkit's list (see x12.org)"
     )
     return f"{group}-{reason}: {label}"

@@ -384,7 +384,7 @@ def parse(data: bytes, source: str, dates: dict[str, int]) -> Piece:
                             al_m3(None)
                             al_m4(None)
                         else:
-                            proc += (None, None, None)
+                            proc += ("", "", "")
                             al_m1(proc[2] or None)
                             al_m2(proc[3] or None)
                             al_m3(proc[4] or None)
@@ -522,10 +522,21 @@ def parse(data: bytes, source: str, dates: dict[str, int]) -> Piece:
                         raise fail(n, f"CLP02 claim status {el[2]!r} is not a claim status code of the 835")
                     ci += 1
                     line_no = 0
-                    row = (pi, n, lx, el[1], el[2], el[3], el[4], el[5], el[6] or None, el[7] or None)
-                    row += (el[8] or None, el[9] or None, el[11] or None, NAT, NAT, NAT)
-                    row += (None, None, None, None, None, None)
-                    for append, value in zip(claim_appends, row, strict=True):
+                    claim: tuple = (
+                        pi,
+                        n,
+                        lx,
+                        el[1],
+                        el[2],
+                        el[3],
+                        el[4],
+                        el[5],
+                        el[6] or None,
+                        el[7] or None,
+                    )
+                    claim += (el[8] or None, el[9] or None, el[11] or None, NAT, NAT, NAT)
+                    claim += (None, None, None, None, None, None)
+                    for append, value in zip(claim_appends, claim, strict=True):
                         append(value)
                     state = _CLAIM
                 elif tag == "LX":

@@ -32,9 +32,10 @@ from __future__ import annotations
 import gc
 import itertools
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -99,7 +100,7 @@ def read_835(data: bytes | str, source: str = "<835>") -> Remit:
 
 def _read(sources: list[tuple[str, Callable[[], bytes | str]]]) -> Remit:
     """Read each source in turn (loading its bytes only then); collect one problem per bad file."""
-    pieces: list[dict[str, dict[str, object]]] = []
+    pieces: list[dict[str, dict[str, Any]]] = []
     problems: list[SegmentProblem] = []
     dates: dict[str, int] = {}
     gc_was_enabled = gc.isenabled()
@@ -128,11 +129,11 @@ def _read(sources: list[tuple[str, Callable[[], bytes | str]]]) -> Remit:
             gc.enable()
 
 
-def _convert(piece: Piece, source: str) -> dict[str, dict[str, object]]:
+def _convert(piece: Piece, source: str) -> dict[str, dict[str, Any]]:
     """Columns of one file ready for the tables: integer columns as arrays, every amount as float64 (the
     parser converted the append-only ones chunk by chunk; the payment amounts and the copies of AMT values
     kept in claims and lines are converted here)."""
-    tables: dict[str, dict[str, object]] = {
+    tables: dict[str, dict[str, Any]] = {
         "payments": {k: [p[k] for p in piece.payments] for k in parser.PAYMENT_FIELDS},
         "claims": piece.claims,
         "lines": piece.lines,
@@ -147,7 +148,7 @@ def _convert(piece: Piece, source: str) -> dict[str, dict[str, object]]:
         for name, parts in piece.floats.get(table, {}).items():
             columns[name] = np.concatenate(parts) if parts else np.empty(0)
     payment_segments = np.asarray(tables["payments"]["segment"], dtype=np.int64) + 1  # BPR follows ST
-    paid = convert_amounts(tables["payments"]["amount"], payment_segments, "BPR02 total payment", False)  # type: ignore[arg-type]
+    paid = convert_amounts(tables["payments"]["amount"], payment_segments, "BPR02 total payment", False)
     if isinstance(paid, tuple):
         raise RemitError.at(source, *paid)
     tables["payments"]["amount"] = paid
@@ -160,15 +161,15 @@ def _convert(piece: Piece, source: str) -> dict[str, dict[str, object]]:
         ("claims", "claim", "AU", "coverage_amount", "claim"),
         ("lines", "line", "B6", "allowed", "service line"),
     ):
-        rows = np.flatnonzero(is_amt & (qualifier == code) & ((amt["line"] >= 0) == (table == "lines")))  # type: ignore[operator]
+        rows = np.flatnonzero(is_amt & (qualifier == code) & ((amt["line"] >= 0) == (table == "lines")))
         owners = np.asarray(amt[key])[rows]
-        values = np.full(len(tables[table]["segment"]), np.nan)  # type: ignore[arg-type]
+        values = np.full(len(tables[table]["segment"]), np.nan)
         values[owners] = np.asarray(amt["value"])[rows]
         if len(np.unique(owners)) != len(owners):
             seen: set[int] = set()
             for row, owner in zip(rows.tolist(), owners.tolist(), strict=True):
                 if owner in seen:
-                    raise RemitError.at(source, int(amt["segment"][row]), f"second AMT*{code} in one {where}")  # type: ignore[index]
+                    raise RemitError.at(source, int(amt["segment"][row]), f"second AMT*{code} in one {where}")
                 seen.add(owner)
         tables[table][column] = values
     return tables
@@ -178,10 +179,10 @@ class _Columns:
     """The converted columns of every file, handed out once each (and dropped) while the tables are
     built, so that a column never exists both as a list and inside a DataFrame for long."""
 
-    def __init__(self, pieces: list[dict[str, dict[str, object]]], names: list[str]) -> None:
+    def __init__(self, pieces: list[dict[str, dict[str, Any]]], names: list[str]) -> None:
         self.pieces = pieces
         self.files = np.array(names, dtype=object)
-        self.sizes = {t: [len(p[t]["segment"]) for p in pieces] for t in pieces[0]} if pieces else {}  # type: ignore[arg-type]
+        self.sizes = {t: [len(p[t]["segment"]) for p in pieces] for t in pieces[0]} if pieces else {}
 
     def count(self, table: str) -> int:
         return sum(self.sizes.get(table, []))
@@ -189,10 +190,10 @@ class _Columns:
     def take(self, table: str, column: str) -> list | np.ndarray:
         parts = [p[table].pop(column) for p in self.pieces]
         if len(parts) == 1:
-            return parts[0]  # type: ignore[return-value]
+            return parts[0]
         if parts and isinstance(parts[0], np.ndarray):
             return np.concatenate(parts)
-        return list(itertools.chain.from_iterable(parts))  # type: ignore[arg-type]
+        return list(itertools.chain.from_iterable(parts))
 
     def ints(self, table: str, column: str) -> np.ndarray:
         return np.asarray(self.take(table, column), dtype=np.int64).reshape(-1)
@@ -240,7 +241,7 @@ def _level(line_ids: np.ndarray) -> pd.Series:
     return pd.Series(_LEVELS.take((line_ids >= 0).astype(np.intp)))
 
 
-def _tables(pieces: list[dict[str, dict[str, object]]], names: list[str]) -> Remit:
+def _tables(pieces: list[dict[str, dict[str, Any]]], names: list[str]) -> Remit:
     """Assemble the tables of every file, with ids running across files."""
     cols = _Columns(pieces, names)
     take, texts = cols.take, cols.texts
@@ -322,7 +323,7 @@ def _tables(pieces: list[dict[str, dict[str, object]]], names: list[str]) -> Rem
         copy=False,
     )
 
-    def detail(table: str, columns: Callable[[], dict[str, object]]) -> pd.DataFrame:
+    def detail(table: str, columns: Callable[[], Mapping[str, Any]]) -> pd.DataFrame:
         claim = cols.keys(table, "claim", "claims")
         line = cols.keys(table, "line", "lines")
         return pd.DataFrame(
@@ -417,12 +418,12 @@ def pair_reversals(claims: pd.DataFrame, tolerance: float = 0.005) -> pd.DataFra
         related = out["payer_claim_id"].isin(set(icn[reversals]) - {np.nan}) | out[
             "patient_control_number"
         ].isin(set(pcn[reversals]))
-        for i in np.flatnonzero(related.to_numpy()):
+        for i in np.flatnonzero(related.to_numpy()).tolist():
             if status[i] != "22":
                 if isinstance(icn[i], str):
                     by_icn.setdefault((payer[i], icn[i]), []).append(i)
                 by_pcn.setdefault((payer[i], pcn[i]), []).append(i)
-        for r in reversals:
+        for r in reversals.tolist():
             has_icn = isinstance(icn[r], str)
             candidates = by_icn.get((payer[r], icn[r]), []) if has_icn else by_pcn.get((payer[r], pcn[r]), [])
             for i in reversed(candidates):
