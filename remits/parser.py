@@ -33,6 +33,7 @@ KNOWN_SEGMENTS = frozenset(
     "ISA IEA GS GE ST SE BPR TRN CUR REF DTM N1 N3 N4 PER RDM LX TS3 TS2 CLP CAS NM1 MIA MOA AMT QTY SVC LQ PLB".split()  # noqa: SIM905, E501
 )
 NAT = -(2**63)  # datetime64's NaT as an int64
+CHUNK_SIZE = 1 << 22  # bytes of a file split into segments at a time (4 MiB)
 _EPOCH = date(1970, 1, 1).toordinal()
 
 # parser states: the loop the last segment belongs to
@@ -261,7 +262,7 @@ def date_days(value: str, cache: dict[str, int]) -> int | None:
     return days
 
 
-def parse(data: bytes, source: str, dates: dict[str, int]) -> Piece:
+def parse(data: bytes, source: str, dates: dict[str, int], chunk_size: int | None = None) -> Piece:
     """Read every segment of one file; raise :class:`RemitError` at the first problem."""
     out = Piece(source)
     C, L, A, R, B, M = out.claims, out.lines, out.adjustments, out.remarks, out.plb, out.amounts
@@ -312,7 +313,7 @@ def parse(data: bytes, source: str, dates: dict[str, int]) -> Piece:
         isa13 = gs06 = st02 = version = sender = receiver = ""
         lx: str | None = None
         n_groups = n_sets = st_start = line_no = 0
-        for chunk in segment_chunks(data, ic):
+        for chunk in segment_chunks(data, ic, chunk_size or CHUNK_SIZE):
             for n, seg in enumerate(chunk, n + 1):  # noqa: B020 - n goes on across chunks on purpose
                 el = seg.split(E)
                 tag = el[0]

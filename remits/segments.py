@@ -191,15 +191,16 @@ def _skip_space(data: bytes, pos: int) -> int:
     return pos
 
 
-def segment_chunks(data: bytes, interchange: Interchange, size: int = 1 << 22) -> Iterator[list[str]]:
-    """Segments of one interchange as text (elements not yet split), in lists covering about ``size``
-    bytes each, so that a large file is never held as one text or one list of millions of strings.
+def raw_chunks(data: bytes, interchange: Interchange, size: int = 1 << 22) -> Iterator[bytes]:
+    """The bytes of one interchange in pieces of about ``size`` bytes, each ending with a segment
+    terminator, with the line breaks after terminators removed.
 
-    Line breaks after a terminator are dropped; the terminator itself is not part of a segment.
+    A piece never starts with a line break: the cut goes after the terminator and the line break that
+    follows it.
     """
     seps = interchange.separators
-    term = seps.segment
-    t = term.encode("ascii")
+    t = seps.segment.encode("ascii")
+    skip = b"\r\n".replace(t, b"") if t != b"\n" else b""
     crlf_is_data = "\r" in (seps.element, seps.component, seps.repetition)
     pos, end = interchange.start, interchange.end
     while pos < end:
@@ -207,18 +208,28 @@ def segment_chunks(data: bytes, interchange: Interchange, size: int = 1 << 22) -
         if cut < end:
             found = data.rfind(t, pos, cut)
             cut = data.find(t, cut) + 1 if found < 0 else found + 1
-        chunk = decode(data[pos:cut])
-        if term not in "\r\n":
-            if "\n" in chunk:
-                chunk = chunk.replace(term + "\r\n", term).replace(term + "\n", term)
-        elif term == "\r":
-            if "\n" in chunk:
-                chunk = chunk.replace("\r\n", "\r")
-        elif "\r" in chunk and not crlf_is_data:
-            chunk = chunk.replace("\r\n", "\n")
-        segments = chunk.split(term)
-        segments.pop()  # the chunk ends with a terminator: the last piece is empty
-        if segments and segments[0][:1] in ("\r", "\n"):
-            segments[0] = segments[0].lstrip("\r\n")
-        yield segments
+            while cut < end and data[cut : cut + 1] in (skip[:1], skip[1:2]) and data[cut : cut + 1]:
+                cut += 1
+        chunk = data[pos:cut]
+        if t not in b"\r\n":
+            if b"\n" in chunk:
+                chunk = chunk.replace(t + b"\r\n", t).replace(t + b"\n", t)
+        elif t == b"\r":
+            if b"\n" in chunk:
+                chunk = chunk.replace(b"\r\n", b"\r")
+        elif b"\r" in chunk and not crlf_is_data:
+            chunk = chunk.replace(b"\r\n", b"\n")
+        yield chunk
         pos = cut
+
+
+def segment_chunks(data: bytes, interchange: Interchange, size: int = 1 << 22) -> Iterator[list[str]]:
+    """Segments of one interchange as text (elements not yet split), in lists covering about ``size``
+    bytes each (see :func:`raw_chunks`), so that a large file is never held as one text or one list of
+    millions of strings. The terminator is not part of a segment.
+    """
+    term = interchange.separators.segment
+    for chunk in raw_chunks(data, interchange, size):
+        segments = decode(chunk).split(term)
+        segments.pop()  # the chunk ends with a terminator: the last piece is empty
+        yield segments

@@ -153,8 +153,6 @@ def _claim(rng: random.Random, w: _Writer, n: int, pcn: str | None = None) -> _C
         reason = rng.choice(("50", "96", "197", "29", "16"))
         claim = _Claim(pcn, icn, "4", billed, 0, 0)
         segs.append(["CLP", pcn, "4", _money(billed), "0", "", "12", icn, "11", "1"])
-        if reason == "16":
-            segs.append(["MOA", "", "", "N4"])
     else:
         paid = sum(p for _, p, _, _ in lines)
         patient = sum(s for _, _, s, _ in lines)
@@ -177,10 +175,11 @@ def _claim(rng: random.Random, w: _Writer, n: int, pcn: str | None = None) -> _C
         ]
     )
     segs.append(["NM1", "82", "1", "SURGEON", "PAT", "", "", "", "XX", "1588667788"])
-    if nsa and not denied:
-        segs.append(["MOA", "", "", "N859", "N877"])
-    elif nsa:
-        segs.append(["MOA", "", "", "N876"])
+    remarks = (["N859", "N877"] if not denied else ["N876"]) if nsa else []
+    if denied and reason == "16":
+        remarks.append("N4")
+    if remarks:  # one MOA per claim, after the names (TR3 2100 order)
+        segs.append(["MOA", "", "", *remarks])
     segs.append(["DTM", "050", received])
     segs.append(["DTM", "232", date])
     segs.append(["DTM", "233", date])
@@ -343,6 +342,7 @@ def synthetic_835(
             body.append(["N3", "PO BOX 1000"])
             body.append(["N4", "HARTFORD", "CT", "06101"])
             body.append(["REF", "2U", payer_id])
+            body.append(["PER", "BL", "PROVIDER SERVICES", "TE", "8005551212"])
             body.append(["N1", "PE", PAYEE[0], "XX", PAYEE[1]])
             body.append(["REF", "TJ", PAYEE[2]])
             if batch:

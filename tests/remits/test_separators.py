@@ -104,3 +104,14 @@ def test_latin1_names_are_kept() -> None:
     text = sample("managed-care.835", corrected=True).replace("BUDD*WILLIAM", "BÜDD*WILLIAM")
     assert read_835(text.encode("utf-8"), "u.835").claims["patient_last_name"].iat[0] == "BÜDD"
     assert read_835(text.encode("latin-1"), "l.835").claims["patient_last_name"].iat[0] == "BÜDD"
+
+
+@pytest.mark.parametrize("size", [200, 1000, 7919], ids=["200B", "1kB", "prime"])
+def test_chunk_boundaries_change_nothing(monkeypatch, size: int) -> None:
+    # claims, lines and transactions cut by chunk boundaries read as when the file is read in one piece
+    from remits import parser
+
+    data = synthetic_835(claims=80, seed=12, reversal_rate=0.1, claims_per_transaction=15, newline="\r\n")
+    whole = read_835(data, "c.835")
+    monkeypatch.setattr(parser, "CHUNK_SIZE", size)
+    assert_same_tables(whole, read_835(data, "c.835"))
