@@ -725,6 +725,8 @@ def parse(data: bytes, source: str, dates: dict[str, int], chunk_size: int | Non
                 elif tag == "ISA":
                     if state != _BEFORE:
                         raise fail(n, f"ISA {STATE_NAMES[state]}: the IEA closing the interchange is missing")
+                    if k != 17:  # pragma: no cover - Separators.from_isa checked the 106 characters
+                        raise fail(n, f"ISA has {k - 1} elements, it must have 16")
                     isa13, sender, receiver = el[13], el[6].strip(), el[8].strip()
                     state = _ISA
                 elif tag == "IEA":

@@ -95,7 +95,9 @@ def read_835(data: bytes | str, source: str = "<835>") -> Remit:
     >>> len(remit.claims), str(remit.claims["payer_claim_id"].dtype), str(remit.claims["paid"].dtype)
     (5, 'str', 'float64')
     """
-    return _read([(source, lambda: data)])
+    # surrogatepass: text from a file opened with errors="surrogateescape" still gives bytes
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    return _read([(source, lambda: raw)])
 
 
 def _read(sources: list[tuple[str, Callable[[], bytes | str]]]) -> Remit:
@@ -115,7 +117,8 @@ def _read(sources: list[tuple[str, Callable[[], bytes | str]]]) -> Remit:
                 )
                 continue
             try:
-                piece = parser.parse(data.encode("utf-8") if isinstance(data, str) else data, name, dates)
+                raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+                piece = parser.parse(raw, name, dates)
                 del data
                 pieces.append(_convert(piece, name))
                 del piece

@@ -107,6 +107,12 @@ class Separators:
                 number,
                 f"ISA separator {bad[0]!r} is a letter, digit, space or not ASCII: {seps.describe()}",
             )
+        if any(seps.segment in value for value in elements[1:16]):
+            raise RemitError.at(
+                source,
+                number,
+                f"the segment terminator {seps.segment!r} (after ISA16) also occurs inside the ISA",
+            )
         if not elements[13].isdigit():
             raise RemitError.at(source, number, f"ISA13 control number {elements[13]!r} is not 9 digits")
         return seps

@@ -24,6 +24,8 @@ SEEDS = [p.read_bytes() for p in sorted(CORRECTED.glob("*.835"))] + [
     ),
 ]
 TIME_LIMIT = 2.0  # seconds for one read of a file of a few kilobytes
+# examples per property; OONKIT_FUZZ_EXAMPLES=20000 for a long run
+EXAMPLES = int(os.environ.get("OONKIT_FUZZ_EXAMPLES", "400"))
 
 
 @st.composite
@@ -66,7 +68,7 @@ def mutated(draw: st.DrawFn) -> bytes:
 
 
 @settings(
-    max_examples=int(os.environ.get("OONKIT_FUZZ_EXAMPLES", "400")),
+    max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
@@ -83,8 +85,25 @@ def test_mutated_remits_read_or_raise_remit_error(data: bytes) -> None:
     assert time.perf_counter() - start < TIME_LIMIT
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=max(50, EXAMPLES // 3), deadline=None)
 @given(st.binary(max_size=300))
 def test_random_bytes_raise_remit_error(data: bytes) -> None:
     with contextlib.suppress(RemitError):
         read_835(b"ISA" + data, "fuzz.835")
+
+
+@settings(max_examples=max(50, EXAMPLES // 3), deadline=None)
+@given(st.text(max_size=200), st.sampled_from(SEEDS))
+def test_text_input_raises_only_remit_error(text: str, seed: bytes) -> None:
+    # text (any code points, lone surrogates too) spliced into a valid remit
+    with contextlib.suppress(RemitError):
+        read_835(seed.decode("latin-1")[:150] + text + seed.decode("latin-1")[150:], "fuzz.835")
+
+
+@settings(max_examples=max(50, EXAMPLES // 3), deadline=None)
+@given(st.lists(st.sampled_from(list("*:~^|>\n\r0A ")), min_size=1, max_size=6), st.integers(3, 105))
+def test_separator_characters_inside_the_isa(chars: list[str], at: int) -> None:
+    seed = SEEDS[0]
+    data = seed[:at] + "".join(chars).encode() + seed[at + len(chars) :]
+    with contextlib.suppress(RemitError):
+        read_835(data, "fuzz.835")

@@ -47,6 +47,12 @@ CASES = [
     ("truncated-isa", BASE[:60], 1, "ISA segment is 60 characters long"),
     ("isa-separators-clash", replace("*T*:~", "*T*~~"), 1, "ISA separators are not distinct"),
     (
+        "terminator-inside-isa",
+        replace("ISA*03*9876543210*", "ISA*03*98765~3210*"),
+        1,
+        "the segment terminator '~' (after ISA16) also occurs inside the ISA",
+    ),
+    (
         "unterminated",
         "".join(LINES[:20]),
         20,
