@@ -12,6 +12,8 @@ column that fails goes through the exact, value-by-value path that names the fir
 array([12.5 , -3.  ,  0.25])
 >>> convert(["12.50", "1e3"], [4, 5], "CAS amount", optional=False)
 (5, "CAS amount '1e3' is not an amount")
+>>> convert(["١٢"], [9], "CAS amount", optional=False)  # digits of another script are not X12 digits
+(9, "CAS amount '١٢' is not an amount")
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-_AMOUNT = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
+_AMOUNT = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)")
 _AMOUNT_CHARS = b"0123456789.-\n"
 _LARGEST = 1e18  # 18 digits at most (X12 type R)
 
@@ -77,7 +79,7 @@ def exact(
             out[i] = np.nan
         elif not value:
             return int(segment), f"{what} is missing"
-        elif not _AMOUNT.fullmatch(value) or sum(c.isdigit() for c in value) > 18:
+        elif not _AMOUNT.fullmatch(value) or len(value) - value.count(".") - value.startswith("-") > 18:
             return int(segment), f"{what} {value!r} is not an amount"
         else:
             out[i] = float(value)

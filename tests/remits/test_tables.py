@@ -10,7 +10,10 @@ import pandas as pd
 import pytest
 
 from remits.reader import read_835, read_remits
+from remits.segments import RemitError
 from remits.synthetic import synthetic_835
+
+from .conftest import CORRECTED
 
 STR, INT, FLOAT, DATE, OPT = "str", "int64", "float64", "datetime64[s]", "Int64"
 SCHEMA = {
@@ -92,3 +95,24 @@ def test_nsa_remarks_reach_the_remarks_table() -> None:
 def test_doctests(module: str) -> None:
     result = doctest.testmod(importlib.import_module(f"remits.{module}"))
     assert result.failed == 0
+
+
+def test_transaction_without_claims() -> None:
+    # an advice with nothing paid (BPR*H, method NON) and no LX/CLP loop: one payment, no claims
+    text = (
+        "ISA*00*          *00*          *ZZ*PAYER          *ZZ*PROVIDER       "
+        "*250601*0930*^*00501*000000001*0*P*:~"
+        "GS*HP*PAYER*PROVIDER*20250601*0930*1*X*005010X221A1~ST*835*0001~"
+        "BPR*H*0*C*NON************20250601~TRN*1*0*1999999999~N1*PR*PAYER~N1*PE*PROVIDER*XX*1234567893~"
+        "SE*6*0001~GE*1*1~IEA*1*000000001~"
+    )
+    remit = read_835(text)
+    assert len(remit.payments) == 1 and remit.payments["amount"].iat[0] == 0.0
+    assert remit.claims.empty and remit.lines.empty
+    assert {c: str(t) for c, t in remit.claims.dtypes.items()} == SCHEMA["claims"]
+
+
+def test_x12_amounts_only() -> None:
+    text = (CORRECTED / "managed-care.835").read_text().replace("CAS*PR*1*300.00", "CAS*PR*1*٣٠٠")
+    with pytest.raises(RemitError, match=r"segment 19: CAS amount '٣٠٠' is not an amount"):
+        read_835(text)
