@@ -1,9 +1,11 @@
 """The segment loop of the 835 reader: one pass over a file's segments into column lists.
 
-This is the hot path. Each segment is split once; its identifier and the loop the previous segment left
-the parser in decide what it means. Values are appended to plain lists (one list per column); amounts stay
-text here and are checked and converted in bulk per file by :mod:`remits.reader`, dates are checked and
-turned into day numbers through a cache (a remittance repeats few distinct dates).
+This is the hot path. The file is read in chunks of about 4 MB (:func:`remits.segments.segment_chunks`);
+each segment is split once, and its identifier and the loop the previous segment left the parser in decide
+what it means. Values are appended to plain lists, one per column (integers to typed arrays); after each
+chunk :meth:`Piece.flush` checks and converts the chunk's amounts in bulk (:mod:`remits.amounts`) and makes
+equal codes share one string, so memory stays near the size of the tables. Dates are checked and turned
+into day numbers through a cache (a remittance repeats few distinct dates).
 
 Loop order follows TR3 005010X221A1 section 2.4: ST, BPR, TRN, header (CUR, REF, DTM), payer loop 1000A
 (N1*PR, N3, N4, REF, PER), payee loop 1000B (N1*PE, N3, N4, REF, RDM), then header number loops 2000 (LX,
