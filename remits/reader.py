@@ -118,8 +118,9 @@ def _read(sources: list[tuple[str, Callable[[], bytes | str]]]) -> Remit:
                 continue
             try:
                 raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
-                piece = parser.parse(raw, name, dates)
                 del data
+                piece = parser.parse(raw, name, dates)
+                del raw  # the file's bytes are not needed any more: free them before building tables
                 pieces.append(_convert(piece, name))
                 del piece
             except RemitError as exc:
