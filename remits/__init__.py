@@ -7,5 +7,5 @@
 - :mod:`remits.synthetic`: realistic generated 835 files for tests, benchmarks and demos.
 
 A malformed file raises :class:`remits.segments.RemitError` (an ``udfs.errors.OonError``) naming the file,
-the segment number and the problem. docs/remits.md documents the tables and the checks.
+the segment number and the problem. The README ("Remittances") documents the tables and the checks.
 """

@@ -1,4 +1,4 @@
-"""Table schemas: column names and dtypes stay as documented (docs/remits.md), also for an empty read."""
+"""Table schemas: column names and dtypes stay as documented (README, "Remittances"), also for an empty read."""
 
 from __future__ import annotations
 
