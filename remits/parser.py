@@ -32,7 +32,7 @@ CLAIM_STATUS = frozenset({"1", "2", "3", "4", "19", "20", "21", "22", "23", "25"
 PAYMENT_METHODS = frozenset({"ACH", "BOP", "CHK", "FWT", "NON"})
 # Segment identifiers of the 835 (TR3 section 2.4); anything else is not part of an 835.
 KNOWN_SEGMENTS = frozenset(
-    "ISA IEA GS GE ST SE BPR TRN CUR REF DTM N1 N3 N4 PER RDM LX TS3 TS2 CLP CAS NM1 MIA MOA AMT QTY SVC LQ PLB".split()  # noqa: SIM905, E501
+    "ISA IEA GS GE ST SE BPR TRN CUR REF DTM N1 N3 N4 PER RDM LX TS3 TS2 CLP CAS NM1 MIA MOA AMT QTY SVC LQ PLB".split()  # noqa: SIM905
 )
 NAT = -(2**63)  # datetime64's NaT as an int64
 CHUNK_SIZE = 1 << 22  # bytes of a file split into segments at a time (4 MiB)
