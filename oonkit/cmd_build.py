@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 from tqdm import tqdm
 
+from oonkit import passwords
 from udfs.errors import InputError
 from udfs.reference import template_path
 from workbooks.build import BuildResult, build_set
@@ -46,6 +47,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     b.add_argument(
         "--with-udfs", action="store_true", help="add an xlwings.conf sheet so the OON_* functions load"
     )
+    b.add_argument(
+        "--password",
+        action="store_true",
+        help=f"encrypt the workbooks (patient data); the password comes from ${passwords.ENV} or a prompt",
+    )
     b.set_defaults(func=run_build)
     d = sub.add_parser("demo", help="build the workbooks of the embedded demo claim set")
     d.add_argument(
@@ -60,6 +66,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _build(
     args: argparse.Namespace, claims: Path, log: Path | None, benchmark: Path | None, as_of: dt.date | None
 ) -> BuildResult:
+    secret = passwords.password() if getattr(args, "password", False) else None
     started = time.perf_counter()
     bar = tqdm(desc="building", unit=" workbook", disable=not sys.stderr.isatty(), leave=False)
 
@@ -69,7 +76,15 @@ def _build(
 
     try:
         result = build_set(
-            claims, args.out, getattr(args, "payers", None), as_of, log, benchmark, args.with_udfs, progress
+            claims,
+            args.out,
+            getattr(args, "payers", None),
+            as_of,
+            log,
+            benchmark,
+            args.with_udfs,
+            progress,
+            secret,
         )
     finally:
         bar.close()

@@ -99,6 +99,7 @@ def build_set(
     benchmark_path: Path | None = None,
     with_udfs: bool = False,
     progress: Callable[[str], None] | None = None,
+    password: str | None = None,
 ) -> BuildResult:
     """Build one workbook per payer and the portfolio into ``out_dir``."""
     as_of = as_of or dt.date.today()
@@ -116,10 +117,10 @@ def build_set(
         if progress:
             progress(f"{profile.name} ({len(lines)} lines)")
         path = out_dir / f"{name}.xlsx"
-        build_payer_workbook(path, profile, lines, payer_log, as_of, with_udfs)
+        build_payer_workbook(path, profile, lines, payer_log, as_of, with_udfs, password)
         written[payer_id] = path
     if progress:
         progress("portfolio")
     portfolio = out_dir / "portfolio.xlsx"
-    summary = build_portfolio(portfolio, claims, log, profiles, as_of, written)
+    summary = build_portfolio(portfolio, claims, log, profiles, as_of, written, password)
     return BuildResult(written, portfolio, len(claims), claims["claim_id"].nunique(), summary)

@@ -16,7 +16,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.protection import SheetProtection
 
-from udfs.atomic import atomic_path
 from udfs.payers import PayerProfile
 
 from . import names, stages
@@ -24,6 +23,7 @@ from .analytics import write_dashboard, write_payer_sheet
 from .assumptions import Assumption, payer_assumptions
 from .deadline_formulas import deadline_formula
 from .layout import TableLayout, load_layout
+from .saving import save
 from .styles import register
 from .tables import text_cell, write_table
 
@@ -268,6 +268,7 @@ def build_payer_workbook(
     log: pd.DataFrame,
     as_of: dt.date,
     with_udfs: bool = False,
+    password: str | None = None,
 ) -> Path:
     """Write one payer's workbook to ``path`` (temporary file, then rename).
 
@@ -315,6 +316,4 @@ def build_payer_workbook(
     wb.defined_names["oonkit_template_version"] = DefinedName(
         "oonkit_template_version", attr_text=str(TEMPLATE_VERSION), hidden=True
     )
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
-    return path
+    return save(wb, path, password)

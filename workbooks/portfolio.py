@@ -18,10 +18,10 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
-from udfs.atomic import atomic_path
 from udfs.payers import PayerProfile
 
 from .expected import compute
+from .saving import save
 from .styles import register
 from .tables import text_cell
 
@@ -51,6 +51,7 @@ def payer_rows(
     profiles: dict[str, PayerProfile],
     as_of: dt.date,
     workbooks: dict[str, Path],
+    password: str | None = None,
 ) -> pd.DataFrame:
     rows = []
     for payer_id, lines in claims.groupby("payer_id", sort=True):
@@ -88,6 +89,7 @@ def build_portfolio(
     profiles: dict[str, PayerProfile],
     as_of: dt.date,
     workbooks: dict[str, Path],
+    password: str | None = None,
 ) -> pd.DataFrame:
     """Write the portfolio workbook (a Payers table, a totals row, ratios and two charts); returns its rows."""
     data = payer_rows(claims, log, profiles, as_of, workbooks)
@@ -175,6 +177,5 @@ def build_portfolio(
         paid.height, paid.width = 8, 16
         ws.add_chart(paid, f"J{total_row + 3}")
     ws.freeze_panes = "B4"
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
+    save(wb, path, password)
     return data
