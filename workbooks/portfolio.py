@@ -20,6 +20,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from udfs.payers import PayerProfile
 
+from . import stages
 from .expected import compute
 from .saving import save
 from .styles import register
@@ -40,9 +41,43 @@ COLUMNS = [
     ("Underpaid lines", "underpaid", "integer", 10),
     ("Recovered", "recovered", "amount", 13),
     ("Gap to target", "gap", "amount", 14),
+    ("Closed billed", "closed_billed", "amount", 13),
+    ("Closed paid", "closed_paid", "amount", 13),
+    ("Appeals decided", "appeals_decided", "integer", 9),
+    ("Appeals won", "appeals_won", "integer", 9),
     ("IDR decided", "idr_decided", "integer", 9),
     ("IDR won", "idr_won", "integer", 9),
+    ("Median response days", "median_response_days", "integer", 10),
 ]
+#: Ratio columns after the values: header, numerator headers (summed), denominator header.
+RATIOS = [
+    ("Paid of billed", ("Initial paid", "Recovered"), "Billed"),
+    ("Paid of Medicare", ("Initial paid", "Recovered"), "Medicare"),
+    ("Settlement of billed", ("Closed paid",), "Closed billed"),
+    ("Appeal success rate", ("Appeals won",), "Appeals decided"),
+    ("IDR win rate", ("IDR won",), "IDR decided"),
+]
+#: Columns whose total is not a sum (written as the Python value over all payers).
+NOT_SUMMED = {"Median response days"}
+APPEAL_STAGES = ("Formal appeal (level 1)", "Formal appeal (level 2)")
+
+
+def _payer_figures(lines: pd.DataFrame, lg: pd.DataFrame, e) -> dict[str, float]:
+    decided, success = stages.lists()["decided_outcomes"], stages.lists()["success_outcomes"]
+    log = e.log
+    appeals = log[log["stage"].isin(APPEAL_STAGES)] if len(log) else log
+    idr = log[log["stage"] == "IDR"] if len(log) else log
+    closed = e.claims["status"] == "Closed"
+    days = log["response_days"].dropna() if len(log) else pd.Series(dtype=float)
+    return {
+        "closed_billed": float(e.claims.loc[closed, "billed"].sum()),
+        "closed_paid": float(e.claims.loc[closed, "total_paid"].sum()),
+        "appeals_decided": int(appeals["outcome"].isin(decided).sum()) if len(appeals) else 0,
+        "appeals_won": int(appeals["outcome"].isin(success).sum()) if len(appeals) else 0,
+        "idr_decided": int(idr["outcome"].isin(decided).sum()) if len(idr) else 0,
+        "idr_won": int((idr["outcome"] == "Won").sum()) if len(idr) else 0,
+        "median_response_days": float(np.median(days)) if len(days) else np.nan,
+    }
 
 
 def payer_rows(
@@ -51,15 +86,17 @@ def payer_rows(
     profiles: dict[str, PayerProfile],
     as_of: dt.date,
     workbooks: dict[str, Path],
-    password: str | None = None,
 ) -> pd.DataFrame:
+    """One row per payer: the figures of its workbook (``workbooks.expected``), in COLUMNS order."""
     rows = []
+    all_days: list[float] = []
     for payer_id, lines in claims.groupby("payer_id", sort=True):
         payer_id = str(payer_id)
         p = profiles[payer_id]
         lg = log[log["claim_id"].isin(set(lines["claim_id"]))].reset_index(drop=True)
         e = compute(lines.reset_index(drop=True), lg, p, as_of)
-        idr = e.log[e.log["stage"] == "IDR"] if len(e.log) else e.log
+        if len(e.log):
+            all_days += e.log["response_days"].dropna().tolist()
         rows.append(
             {
                 "payer": p.name,
@@ -75,11 +112,31 @@ def payer_rows(
                 "underpaid": int((e.claims["underpaid"] == True).sum()),  # noqa: E712
                 "recovered": float(e.claims["recovered"].sum()),
                 "gap": float(np.nansum(e.claims["gap"].to_numpy(dtype=float))),
-                "idr_decided": int(idr["outcome"].isin(["Won", "Lost", "Partial"]).sum()) if len(idr) else 0,
-                "idr_won": int((idr["outcome"] == "Won").sum()) if len(idr) else 0,
+                **_payer_figures(lines, lg, e),
             }
         )
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows, columns=[c[1] for c in COLUMNS])
+    # the overall median response days (a median of medians would be wrong), for the totals row
+    frame.attrs["median_response_days"] = float(np.median(all_days)) if all_days else np.nan
+    return frame
+
+
+def _value_cell(ws, value, type_: str) -> WriteOnlyCell:
+    if isinstance(value, str):
+        return text_cell(ws, value, f"oon value {type_}")
+    c = WriteOnlyCell(ws, None if isinstance(value, float) and np.isnan(value) else value)
+    c.style = f"oon value {type_}"
+    return c
+
+
+def _ratio_cells(ws, col: dict[str, str], r: int) -> list[WriteOnlyCell]:
+    cells = []
+    for _, numerators, denominator in RATIOS:
+        top = "+".join(f"{col[h]}{r}" for h in numerators)
+        c = WriteOnlyCell(ws, f'=IF(N({col[denominator]}{r})=0,"",({top})/{col[denominator]}{r})')
+        c.style = "oon value fraction"
+        cells.append(c)
+    return cells
 
 
 def build_portfolio(
@@ -96,57 +153,29 @@ def build_portfolio(
     wb = Workbook(write_only=True)
     register(wb)
     ws = wb.create_sheet("Portfolio")
-    headers = [c[0] for c in COLUMNS] + ["Paid of billed", "Paid of Medicare", "IDR win rate"]
+    headers = [c[0] for c in COLUMNS] + [r[0] for r in RATIOS]
     ws.append([text_cell(ws, f"Out-of-network portfolio as of {as_of:%Y-%m-%d}", "oon title")])
-    ws.append(
-        [
-            text_cell(
-                ws,
-                "One row per payer, figures as in each payer's workbook at build time (values, not "
-                "links); ratios and totals are formulas.",
-                "oon note",
-            )
-        ]
+    note = (
+        "One row per payer, figures as in each payer's workbook at build time (values, not links); "
+        "ratios and totals are formulas."
     )
+    ws.append([text_cell(ws, note, "oon note")])
     ws.append([text_cell(ws, h, "oon header computed") for h in headers])
-    first = 4
-    n = len(data)
-    last = first + n - 1
-    col = {c[0]: get_column_letter(i) for i, c in enumerate(COLUMNS, start=1)}
+    first, n = 4, len(data)
+    last, total_row = first + n - 1, first + n
+    col = {h: get_column_letter(i) for i, h in enumerate(headers, start=1)}
     for r, row in enumerate(data.itertuples(index=False), start=first):
-        cells = []
-        for (_, _, type_, _), value in zip(COLUMNS, row, strict=True):
-            if isinstance(value, str):
-                cells.append(text_cell(ws, value, f"oon value {type_}"))
-            else:
-                c = WriteOnlyCell(ws, value)
-                c.style = f"oon value {type_}"
-                cells.append(c)
-        ratios = [
-            f'=IF({col["Billed"]}{r}=0,"",({col["Initial paid"]}{r}+{col["Recovered"]}{r})/{col["Billed"]}{r})',
-            f'=IF({col["Medicare"]}{r}=0,"",({col["Initial paid"]}{r}+{col["Recovered"]}{r})/{col["Medicare"]}{r})',
-            f'=IF({col["IDR decided"]}{r}=0,"",{col["IDR won"]}{r}/{col["IDR decided"]}{r})',
-        ]
-        for f in ratios:
-            c = WriteOnlyCell(ws, f)
-            c.style = "oon value fraction"
-            cells.append(c)
-        ws.append(cells)
-    total_row = last + 1
+        cells = [_value_cell(ws, v, c[2]) for c, v in zip(COLUMNS, row, strict=True)]
+        ws.append(cells + _ratio_cells(ws, col, r))
     totals = [text_cell(ws, "Total", "oon label"), None, None, None]
-    for header, _, type_, _ in COLUMNS[4:]:
+    for header, key, type_, _ in COLUMNS[4:]:
+        if header in NOT_SUMMED:
+            totals.append(_value_cell(ws, data.attrs[key], type_))
+            continue
         c = WriteOnlyCell(ws, f"=SUM({col[header]}{first}:{col[header]}{last})" if n else 0)
         c.style = f"oon value {type_}"
         totals.append(c)
-    for f in (
-        f'=IF({col["Billed"]}{total_row}=0,"",({col["Initial paid"]}{total_row}+{col["Recovered"]}{total_row})/{col["Billed"]}{total_row})',
-        f'=IF({col["Medicare"]}{total_row}=0,"",({col["Initial paid"]}{total_row}+{col["Recovered"]}{total_row})/{col["Medicare"]}{total_row})',
-        f'=IF({col["IDR decided"]}{total_row}=0,"",{col["IDR won"]}{total_row}/{col["IDR decided"]}{total_row})',
-    ):
-        c = WriteOnlyCell(ws, f)
-        c.style = "oon value fraction"
-        totals.append(c)
-    ws.append(totals)
+    ws.append(totals + _ratio_cells(ws, col, total_row))
     for i, (_, _, _, width) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     for j in range(len(COLUMNS) + 1, len(headers) + 1):
@@ -158,24 +187,33 @@ def build_portfolio(
         for column, header in zip(table.tableColumns, headers, strict=True):
             column.name = header
         ws._tables.add(table)
-        gap_chart = BarChart()
-        gap_chart.type = "bar"
-        gap_chart.title = "Gap to target by payer"
-        gap_chart.legend = None
-        gap_chart.add_data(
-            Reference(ws, min_col=len(COLUMNS) - 2, min_row=3, max_row=last), titles_from_data=True
+        index = {h: i for i, h in enumerate(headers, start=1)}
+        _chart(ws, "Gap to target by payer", index["Gap to target"], first, last, f"A{total_row + 3}", "bar")
+        _chart(
+            ws,
+            "Paid as a share of billed, by payer",
+            index["Paid of billed"],
+            first,
+            last,
+            f"J{total_row + 3}",
+            "col",
+            "0%",
         )
-        gap_chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-        gap_chart.height, gap_chart.width = 8, 16
-        ws.add_chart(gap_chart, f"A{total_row + 3}")
-        paid = BarChart()
-        paid.title = "Paid as a share of billed, by payer"
-        paid.legend = None
-        paid.add_data(Reference(ws, min_col=len(COLUMNS) + 1, min_row=3, max_row=last), titles_from_data=True)
-        paid.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-        paid.y_axis.number_format = "0%"
-        paid.height, paid.width = 8, 16
-        ws.add_chart(paid, f"J{total_row + 3}")
     ws.freeze_panes = "B4"
     save(wb, path, password)
     return data
+
+
+def _chart(
+    ws, title: str, column: int, first: int, last: int, anchor: str, kind: str, fmt: str | None = None
+) -> None:
+    chart = BarChart()
+    chart.type = kind
+    chart.title = title
+    chart.legend = None
+    chart.add_data(Reference(ws, min_col=column, min_row=first - 1, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
+    if fmt:
+        chart.y_axis.number_format = fmt
+    chart.height, chart.width = 8, 16
+    ws.add_chart(chart, anchor)

@@ -19,7 +19,7 @@ from workbooks.analytics import overall_formulas
 from workbooks.build import build_set, by_payer, prepare
 from workbooks.expected import compute
 from workbooks.layout import load_layout
-from workbooks.portfolio import payer_rows
+from workbooks.portfolio import COLUMNS, RATIOS, payer_rows
 from workbooks.synthetic import write_files
 
 pytestmark = pytest.mark.libreoffice
@@ -237,13 +237,31 @@ def test_portfolio_values_and_ratios(built, recalculated):
     header, data = rows[0], rows[1:]
     expected = payer_rows(claims, log, profiles, AS_OF, result.workbooks)
     by_payer_name = {r[0]: dict(zip(header, r, strict=True)) for r in data if r[0] and r[0] != "Total"}
+    headers = {c[1]: c[0] for c in COLUMNS}
+
+    def ratio(values: dict, numerators, denominator):
+        bottom = values[headers_by_title[denominator]]
+        return sum(values[headers_by_title[h]] for h in numerators) / bottom if bottom else None
+
+    headers_by_title = {c[0]: c[1] for c in COLUMNS}
     for row in expected.to_dict("records"):
         got = by_payer_name[row["payer"]]
-        paid = row["initial_paid"] + row["recovered"]
-        assert same(got["Paid of billed"], paid / row["billed"], "ratio")
-        assert same(got["Gap to target"], row["gap"], "amount")
-    total = next(r for r in data if r[0] == "Total")
-    assert same(dict(zip(header, total, strict=True))["Billed"], expected["billed"].sum(), "amount")
+        for key, value in row.items():
+            kind = "text" if isinstance(value, str) else "amount"
+            assert same(got[headers[key]], value, kind), (row["payer"], key, got[headers[key]], value)
+        for title, numerators, denominator in RATIOS:
+            assert same(got[title], ratio(row, numerators, denominator), "ratio"), (row["payer"], title)
+    total = dict(zip(header, next(r for r in data if r[0] == "Total"), strict=True))
+    sums = {
+        key: expected[key].sum()
+        for key in expected.columns
+        if key not in ("payer", "workbook", "method", "factor")
+    }
+    sums["median_response_days"] = expected.attrs["median_response_days"]
+    for key, value in sums.items():
+        assert same(total[headers[key]], value, "amount"), (key, total[headers[key]], value)
+    for title, numerators, denominator in RATIOS:
+        assert same(total[title], ratio(sums, numerators, denominator), "ratio"), title
 
 
 def test_every_stage_is_exercised(built):
