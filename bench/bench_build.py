@@ -166,12 +166,6 @@ def main() -> None:
         default=25_000,
         help="run XlsxWriter as shipped only up to this many lines (it takes ~9 ms a line)",
     )
-    ap.add_argument(
-        "--shipped-max",
-        type=int,
-        default=25_000,
-        help="run XlsxWriter as shipped only up to this many lines (it takes ~9 ms a line)",
-    )
     ap.add_argument("--child", nargs=3, metavar=("ENGINE", "LINES", "FOLDER"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
