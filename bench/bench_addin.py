@@ -28,29 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from addin import functions as F
 from udfs import pfs_data
 
-# code, modifier, weight: the mix of bench/bench_medicare.py (E/M visits most often, then procedures and imaging)
-MIX = [
-    ("99213", "", 20),
-    ("99214", "", 18),
-    ("99285", "", 6),
-    ("99284", "", 5),
-    ("99232", "", 6),
-    ("29881", "", 2),
-    ("27447", "", 2),
-    ("63650", "", 1),
-    ("43239", "", 2),
-    ("64483", "", 3),
-    ("70553", "", 2),
-    ("70553", "26", 3),
-    ("70553", "TC", 1),
-    ("71046", "26", 4),
-    ("74177", "26", 2),
-    ("97110", "", 8),
-    ("20610", "", 3),
-    ("93000", "", 3),
-    ("G0008", "", 1),
-    ("64999", "", 1),
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_medicare import MIX
 
 
 def column(values: np.ndarray) -> np.ndarray:

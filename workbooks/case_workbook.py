@@ -18,7 +18,6 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.chart.data_source import AxDataSource, StrRef
 from openpyxl.styles import Alignment, Font, NamedStyle
 from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.worksheet.protection import SheetProtection
 
 from udfs.allowed import METHODS
 from udfs.atomic import atomic_path
@@ -30,7 +29,7 @@ from .case_idr import write_idr_sheet
 from .case_lines import write_lines
 from .case_model import Case
 from .case_paths import PathLayout, write_paths_sheet
-from .styles import register
+from .styles import protect, register
 
 TEMPLATE_VERSION = 1
 SHEETS = ["Summary", "Case", "Lines", "Escalation", "IDR", "Context", "Lists"]
@@ -192,17 +191,6 @@ def _waterfall_chart(s: Sheet, last: int) -> None:
     s.ws.add_chart(chart, "G3")
 
 
-def _protect(ws) -> None:
-    ws.protection = SheetProtection(
-        sheet=True,
-        formatColumns=False,
-        formatRows=False,
-        formatCells=False,
-        selectLockedCells=False,
-        selectUnlockedCells=False,
-    )
-
-
 def build_case_workbook(case: Case, path: str | Path) -> CaseWorkbook:
     """Write the case workbook of ``case`` to ``path`` (temporary file, then rename)."""
     path = Path(path)
@@ -220,7 +208,7 @@ def build_case_workbook(case: Case, path: str | Path) -> CaseWorkbook:
     _lists(sheets["Lists"])
     _summary(sheets["Summary"], case, sheets["Escalation"].ws, layout)
     for name in SHEETS[:-1]:
-        _protect(sheets[name].ws)
+        protect(sheets[name].ws)
     wb.active = 0
     wb.defined_names["oonkit_case_template_version"] = DefinedName(
         "oonkit_case_template_version", attr_text=str(TEMPLATE_VERSION), hidden=True

@@ -14,7 +14,6 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.worksheet.protection import SheetProtection
 
 from udfs.payers import PayerProfile
 
@@ -24,7 +23,7 @@ from .assumptions import Assumption, payer_assumptions
 from .deadline_formulas import deadline_formula
 from .layout import TableLayout, load_layout
 from .saving import save
-from .styles import register
+from .styles import protect, register
 from .tables import text_cell, write_table
 
 TEMPLATE_VERSION = 1
@@ -231,21 +230,6 @@ def _assumptions(wb: Workbook, ws, rows: list[Assumption]) -> None:
         names.define(wb, a.name, ws.title, f"$B${i}")
 
 
-def _protect(ws) -> None:
-    ws.protection = SheetProtection(
-        sheet=True,
-        formatColumns=False,
-        formatRows=False,
-        formatCells=False,
-        autoFilter=False,
-        sort=True,
-        insertRows=True,
-        deleteRows=True,
-        selectLockedCells=False,
-        selectUnlockedCells=False,
-    )
-
-
 def _deadline_colours(ws, layout: TableLayout, last_row: int) -> None:
     next_col = get_column_letter(layout.index("Next deadline") + 1)
     left_col = get_column_letter(layout.index("Business days left") + 1)
@@ -307,7 +291,7 @@ def build_payer_workbook(
     names.write_holidays(wb, ws["Holidays"], *names.holiday_years(dates, as_of))
     names.write_lists(wb, ws["Lists"])
     for name in ("Claims", "Escalation log", "Deadlines", "Payer", "Dashboard"):
-        _protect(ws[name])
+        protect(ws[name], tables=True)
     for name in ("Claims", "Escalation log", "Deadlines"):
         ws[name].freeze_panes = "B2"
     if with_udfs:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
+from openpyxl.worksheet.protection import SheetProtection
 
 NUMBER_FORMATS = {
     "text": "@",
@@ -69,3 +70,20 @@ def register(wb: Workbook) -> None:
         wb.add_named_style(
             NamedStyle(name=f"oon value {type_}", number_format=fmt, alignment=Alignment(vertical="top"))
         )
+
+
+def protect(ws, tables: bool = False) -> None:
+    """Protect a sheet without a password: locked (computed) cells cannot be overwritten by accident, unlocked
+    inputs stay editable, formatting is allowed; with ``tables``, filtering too, while sorting, inserting and
+    deleting rows stay locked (they would break the tables' formulas). Review > Unprotect Sheet lifts it."""
+    options = dict(
+        sheet=True,
+        formatColumns=False,
+        formatRows=False,
+        formatCells=False,
+        selectLockedCells=False,
+        selectUnlockedCells=False,
+    )
+    if tables:
+        options.update(autoFilter=False, sort=True, insertRows=True, deleteRows=True)
+    ws.protection = SheetProtection(**options)
