@@ -21,6 +21,7 @@ from . import names, stages
 from .analytics import write_dashboard, write_payer_sheet
 from .assumptions import Assumption, payer_assumptions
 from .deadline_formulas import deadline_formula
+from .fastrows import DeferredRows
 from .layout import TableLayout, load_layout
 from .saving import save
 from .styles import protect, register
@@ -264,10 +265,15 @@ def build_payer_workbook(
     register(wb)
     ws = {name: wb.create_sheet(name) for name in SHEETS}
     _guide(ws["Guide"], profile, as_of)
-    claims_last = write_table(ws["Claims"], layout["claims"], claims)
+    deferred = DeferredRows()  # the big tables' rows are streamed in at save time (workbooks.fastrows)
+    claims_last = write_table(ws["Claims"], layout["claims"], claims, deferred=deferred)
     names.define(wb, "ClaimIDs", "Claims", names.absolute(1, 2, claims_last))
     write_table(
-        ws["Escalation log"], layout["log"], log, overrides={"Next action due": next_due_formula(profile)}
+        ws["Escalation log"],
+        layout["log"],
+        log,
+        overrides={"Next action due": next_due_formula(profile)},
+        deferred=deferred,
     )
     claim_ids = pd.DataFrame({"claim_id": pd.unique(claims["claim_id"])})
     dl = layout["deadlines"]
@@ -277,6 +283,7 @@ def build_payer_workbook(
         claim_ids,
         overrides=deadline_column_formulas(dl),
         row_formulas=next_deadline_builders(dl),
+        deferred=deferred,
     )
     _deadline_colours(ws["Deadlines"], dl, dl_last)
     claims_layout = layout["claims"]
@@ -300,4 +307,4 @@ def build_payer_workbook(
     wb.defined_names["oonkit_template_version"] = DefinedName(
         "oonkit_template_version", attr_text=str(TEMPLATE_VERSION), hidden=True
     )
-    return save(wb, path, password)
+    return save(wb, path, password, deferred)

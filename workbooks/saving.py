@@ -17,9 +17,23 @@ from openpyxl import Workbook
 from udfs.atomic import atomic_path
 from udfs.errors import InputError
 
+from .fastrows import DeferredRows
 
-def save(wb: Workbook, path: Path, password: str | None = None) -> Path:
-    """Save ``wb`` to ``path`` atomically; encrypted when ``password`` is given."""
+
+def save(wb: Workbook, path: Path, password: str | None = None, deferred: DeferredRows | None = None) -> Path:
+    """Save ``wb`` to ``path`` atomically; encrypted when ``password`` is given; with the ``deferred`` table
+    rows streamed into their sheets (``workbooks.fastrows``)."""
+    if deferred is not None and deferred.sheets:
+        skeleton = io.BytesIO()  # every sheet but the deferred rows: small
+        wb.save(skeleton)
+        skeleton.seek(0)
+        if password is not None:
+            full = io.BytesIO()
+            deferred.inject(skeleton, full)
+            return write_encrypted(full.getvalue(), path, password)
+        with atomic_path(path) as tmp:
+            deferred.inject(skeleton, tmp)
+        return path
     if password is None:
         with atomic_path(path) as tmp:
             wb.save(tmp)

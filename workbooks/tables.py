@@ -24,6 +24,8 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableFormula, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
+from . import fastrows
+from .fastrows import DeferredRows
 from .layout import Column, TableLayout, expand
 from .styles import style_name
 
@@ -88,6 +90,7 @@ def write_table(
     row_formulas: dict[str, Callable[[int], str]] | None = None,
     spare_rows: int | None = None,
     style: str = "TableStyleLight9",
+    deferred: DeferredRows | None = None,
 ) -> int:
     """Write ``layout`` as an Excel table starting at A1 of ``ws`` (a write-only sheet with no rows yet).
 
@@ -102,6 +105,9 @@ def write_table(
         Per-row formula builders (given the sheet row number) for formulas that are not the same on every row.
     spare_rows : int, optional
         Empty rows after the data, formulas included, for staff to type new rows into on a protected sheet.
+    deferred : DeferredRows, optional
+        Collect the data rows as SpreadsheetML text to be streamed into the saved package (fast path for big
+        tables); without it the rows go through openpyxl.
 
     Returns
     -------
@@ -135,7 +141,9 @@ def write_table(
             sources.append(None)
     n = len(rows)
     last = 1 + n + spare
-    for r in range(n + spare):
+    if deferred is not None:
+        _defer_rows(ws, deferred, cols, formulas, templates, sources, row_formulas, n, spare)
+    for r in range(n + spare if deferred is None else 0):
         sheet_row = r + 2
         out = []
         for j, col in enumerate(cols):
@@ -172,6 +180,49 @@ def write_table(
     ws._tables.add(table)  # add_table only warns that write-only sheets need the columns set, as done above
     _validations(ws, cols, last)
     return last
+
+
+def _defer_rows(
+    ws: Worksheet,
+    deferred: DeferredRows,
+    cols: Sequence[Column],
+    formulas: list[str | None],
+    templates: list[tuple[StyleArray, StyleArray]],
+    sources: list[Sequence[Any] | None],
+    row_formulas: dict[str, Callable[[int], str]],
+    n: int,
+    spare: int,
+) -> None:
+    """Register the data rows of a table with ``deferred``, as the text openpyxl would write for them."""
+    cell_styles = ws.parent._cell_styles
+    plain = [cell_styles.add(p) for p, _ in templates]
+    quoted = [cell_styles.add(q) for _, q in templates]
+    letters = [get_column_letter(j) for j in range(1, len(cols) + 1)]
+    builders = [row_formulas.get(c.header) if c.kind == "computed" else None for c in cols]
+
+    def rows():
+        for r in range(n + spare):
+            row = r + 2
+            out = [f'<row r="{row}">']
+            for j, col in enumerate(cols):
+                ref = f"{letters[j]}{row}"
+                if col.kind == "computed":
+                    builder = builders[j]
+                    out.append(
+                        fastrows.formula_cell(ref, plain[j], builder(row) if builder else str(formulas[j]))
+                    )
+                    continue
+                src = sources[j]
+                value = _value(src[r], col.type) if src is not None and r < n else None
+                if isinstance(value, str) and value:
+                    style = quoted[j] if value.startswith(FORMULA_START) else plain[j]
+                    out.append(fastrows.text_cell(ref, style, value))
+                else:
+                    out.append(fastrows.value_cell(ref, plain[j], value))
+            out.append("</row>")
+            yield "".join(out)
+
+    deferred.add(ws, rows, len(cols), 1 + n + spare)
 
 
 def _validations(ws: Worksheet, cols: Sequence[Column], last: int) -> None:

@@ -95,9 +95,12 @@ def test_a_failed_save_leaves_no_file_and_keeps_the_old_one(tmp_path, monkeypatc
 
     real_save = openpyxl.Workbook.save
 
-    def half_save(self, path):
+    def half_save(self, target):
         real_save(self, tmp_path / "discarded.xlsx")  # closes the write-only streams
-        Path(path).write_bytes(b"PK half")  # then the disk fills up mid-file
+        if hasattr(target, "write"):
+            target.write(b"PK half")  # then the disk fills up mid-file
+        else:
+            Path(target).write_bytes(b"PK half")
         broken()
 
     monkeypatch.setattr(openpyxl.Workbook, "save", half_save)
@@ -147,3 +150,15 @@ def test_demo_sheets_and_names(tmp_path):
     assert wb.sheetnames == SHEETS and wb["Lists"].sheet_state == "hidden"
     assert {"Method", "Factor", "AsOfDate", "Holidays", "ClaimIDs", "Stages"} <= set(wb.defined_names)
     assert wb["Assumptions"]["B5"].value == "Charge percentile"
+
+
+def test_control_characters_in_outside_text_do_not_break_the_workbook(tmp_path):
+    # XML 1.0 cannot hold most control characters; they are written as Excel writes them (_xHHHH_).
+    claims = tmp_path / "claims.csv"
+    claims.write_text(
+        'claim_id,payer,date_of_service,hcpcs,billed,notes\nA1,summit-health,2025-10-01,27447,100,"bell\x07 tab\x0b"\n'
+    )
+    result = build_set(claims, tmp_path / "out", as_of=AS_OF)
+    ws = openpyxl.load_workbook(result.workbooks["summit-health"])["Claims"]
+    headers = [c.value for c in ws[1]]
+    assert ws.cell(2, headers.index("Notes") + 1).value == "bell_x0007_ tab_x000B_"
