@@ -156,9 +156,9 @@ def test_control_characters_in_outside_text_do_not_break_the_workbook(tmp_path):
     # XML 1.0 cannot hold most control characters; they are written as Excel writes them (_xHHHH_).
     claims = tmp_path / "claims.csv"
     claims.write_text(
-        'claim_id,payer,date_of_service,hcpcs,billed,notes\nA1,summit-health,2025-10-01,27447,100,"bell\x07 tab\x0b"\n'
+        'claim_id,payer,date_of_service,hcpcs,billed,notes\nA1,summit-health,2025-10-01,27447,100,"bell\x07 tab\x0bend"\n'
     )
     result = build_set(claims, tmp_path / "out", as_of=AS_OF)
     ws = openpyxl.load_workbook(result.workbooks["summit-health"])["Claims"]
     headers = [c.value for c in ws[1]]
-    assert ws.cell(2, headers.index("Notes") + 1).value == "bell_x0007_ tab_x000B_"
+    assert ws.cell(2, headers.index("Notes") + 1).value == "bell_x0007_ tab_x000B_end"
