@@ -4,7 +4,8 @@
     python bench/bench_build.py                    # 25k, 50k and 100k lines, 20 payers
     python bench/bench_build.py --sizes 10000      # a quick run
 
-Each measurement runs in its own process (peak resident memory is the process's ru_maxrss). Both engines start
+Each measurement runs in its own process (peak resident memory is the process's ru_maxrss; "inputs MB" is the
+peak after the priced claims are in memory, so peak minus inputs is what writing adds). Both engines start
 from the same priced claims (read + pricing time is reported on its own) and write the same Claims, Escalation
 log and Deadlines cells: values, formulas and a cell format per column. oonkit also writes the Guide, Payer,
 Dashboard (with charts), Assumptions, Holidays and Lists sheets and portfolio.xlsx, which the twin does not.
@@ -56,11 +57,13 @@ def make_inputs(folder: Path, lines: int, payers: int) -> tuple[Path, Path, Path
 
 
 def run_oonkit(claims: Path, log: Path, payers: Path, out: Path) -> dict:
-    from workbooks.build import build_set
+    from workbooks.build import build_set, prepare
 
+    prepare(claims, payers, log, None)  # the inputs in memory, to see what writing adds to the peak
+    after_inputs = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t = time.perf_counter()
     result = build_set(claims, out, payers, AS_OF, log)
-    return {"seconds": time.perf_counter() - t, "files": len(result.workbooks) + 1}
+    return {"seconds": time.perf_counter() - t, "files": len(result.workbooks) + 1, "inputs_mb": after_inputs}
 
 
 def run_twin(claims: Path, log: Path, payers: Path, out: Path) -> dict:
@@ -77,6 +80,7 @@ def run_twin(claims: Path, log: Path, payers: Path, out: Path) -> dict:
     t0 = time.perf_counter()
     priced, log_frame, profiles = prepare(claims, payers, log, None)
     t1 = time.perf_counter()
+    after_inputs = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     layout = load_layout()
     cells = 0
     out.mkdir(parents=True, exist_ok=True)
@@ -126,7 +130,12 @@ def run_twin(claims: Path, log: Path, payers: Path, out: Path) -> dict:
                             ws.write_number(r + 1, j, float(v), formats[j])
                     cells += 1
         wb.close()
-    return {"seconds": time.perf_counter() - t1, "prepare_seconds": t1 - t0, "cells": cells}
+    return {
+        "seconds": time.perf_counter() - t1,
+        "prepare_seconds": t1 - t0,
+        "cells": cells,
+        "inputs_mb": after_inputs,
+    }
 
 
 def child(engine: str, lines: int, folder: Path) -> None:
@@ -175,7 +184,7 @@ def main() -> None:
     import xlsxwriter
 
     print(f"machine: {machine()}; openpyxl {openpyxl.__version__}, XlsxWriter {xlsxwriter.__version__}")
-    print(f"{'lines':>8} {'engine':>10} {'seconds':>8} {'peak MB':>8} {'MB out':>7}  notes")
+    print(f"{'lines':>8} {'engine':>10} {'seconds':>8} {'peak MB':>8} {'inputs MB':>9} {'MB out':>7}  notes")
     for lines in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
@@ -192,18 +201,18 @@ def main() -> None:
                 results[engine] = json.loads(proc.stdout.strip().splitlines()[-1])
             o, raw = results["oonkit"], results["xlsxwriter-raw"]
             print(
-                f"{lines:>8} {'oonkit':>10} {o['seconds']:>8.1f} {o['peak_mb']:>8.0f} {o['bytes'] / 1e6:>7.1f}  "
+                f"{lines:>8} {'oonkit':>10} {o['seconds']:>8.1f} {o['peak_mb']:>8.0f} {o['inputs_mb']:>9.0f} {o['bytes'] / 1e6:>7.1f}  "
                 f"whole build: read + price ({raw['prepare_seconds']:.1f} s) + {o['files']} workbooks"
             )
             if "xlsxwriter" in results:
                 x = results["xlsxwriter"]
                 print(
-                    f"{lines:>8} {'xlsxwriter':>10} {x['seconds']:>8.1f} {x['peak_mb']:>8.0f} {x['bytes'] / 1e6:>7.1f}  "
+                    f"{lines:>8} {'xlsxwriter':>10} {x['seconds']:>8.1f} {x['peak_mb']:>8.0f} {x['inputs_mb']:>9.0f} {x['bytes'] / 1e6:>7.1f}  "
                     f"the three tables only, {x['cells']:,} cells; oonkit / XlsxWriter = "
                     f"{o['seconds'] / (x['seconds'] + x['prepare_seconds']):.2f} (same inputs, read + price included)"
                 )
             print(
-                f"{lines:>8} {'xlsx-raw':>10} {raw['seconds']:>8.1f} {raw['peak_mb']:>8.0f} {raw['bytes'] / 1e6:>7.1f}  "
+                f"{lines:>8} {'xlsx-raw':>10} {raw['seconds']:>8.1f} {raw['peak_mb']:>8.0f} {raw['inputs_mb']:>9.0f} {raw['bytes'] / 1e6:>7.1f}  "
                 f"XlsxWriter without its formula preparation; oonkit / it = "
                 f"{o['seconds'] / (raw['seconds'] + raw['prepare_seconds']):.2f}"
             )
