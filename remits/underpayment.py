@@ -1,0 +1,1540 @@
+"""Underpayment detection: every remit service line joined with what the payer's own method should have
+allowed, classified, with its gap and its next deadline.
+
+:func:`find_underpayments` takes the tables of :func:`remits.reader.read_remits` and returns an
+:class:`Underpayments` with one row per service line (``lines``), one per claim (``claims``), the reversals
+with what they reverse (``reversals``) and the imbalances (:func:`remits.balance.imbalances`). A claim with
+no service line (an institutional claim paid as a whole) is one row of ``lines`` with no code.
+
+The steps, for each line (the README section "Remittances" has the same in a user's words):
+
+1. **Amounts received.** ``paid`` is SVC03; ``patient_responsibility`` the line's CAS amounts of group PR;
+   adjustments at claim level (CAS in the CLP loop) are shared among the claim's lines in proportion to
+   their charges, in whole cents (``claim_adjustment``, and its PR part added to the patient's share), so
+   that the lines of a claim add up to CLP04 and CLP05. ``received = paid - claim_adjustment +
+   patient_responsibility``.
+2. **Payer profile** (:func:`udfs.payers.find_profile`): by the payment's N1*PR name, then its N1*PR04
+   payer id, then its REF*2U payer id, then the claims file's ``payer``; else the default profile, and
+   the run's notes say so.
+3. **Claims file** (optional): a remit claim joins the claims file's claim whose ``claim_id`` equals CLP01
+   (else whose ``payer_claim_id`` equals CLP07). Within the claim each remit line takes the first claims
+   line not yet taken, trying in turn: the line number equal to REF*6R (digits, leading zeros ignored);
+   the same code and modifiers (in any order); the same code; the code and modifiers the payer says were
+   billed (SVC06); the same code as SVC06; and finally the order of the lines left. The line gives the
+   locality, setting, agreed rate (``sca_rate``) and benchmark rate; the claim gives the plan type.
+4. **Medicare amount** (:func:`udfs.surgery.price_claim`) over the lines of each remit claim, so that the
+   multiple-procedure, bilateral, assistant and co-surgeon rules apply: code and modifiers from SVC01
+   (qualifier HC only), units from SVC05, the year of the service date (DTM*472, else the claim's
+   statement date, else the claims file's date of service) or the profile's ``medicare_year``; locality and
+   setting from the claims file, else ``locality``/``setting``, else national and facility (column
+   ``place_from`` says which).
+5. **Expected allowed** (:func:`udfs.allowed.allowed_amount`): the profile's method and factor (Flat rate
+   at the claims file's ``sca_rate`` where one is given), the charge benchmark at the profile's
+   percentile (the claims file's ``benchmark_rate``, else ``benchmark``), at the lesser of billed when the
+   profile says so; rounded to cents as an amount of record.
+6. **Gap** (:func:`udfs.gap.recovery_gap`) ``= max(expected - paid + claim_adjustment -
+   patient_responsibility, 0)``; ``underpaid`` (:func:`udfs.gap.underpaid`) when the gap exceeds
+   ``max(tolerance dollars, tolerance fraction x expected)`` (``templates/rules/assumptions.yaml``).
+7. **Classification**, the first that applies (:class:`LineClass`, in this order): reversal, reversed,
+   denied, bundled, patient responsibility, NSA-processed, other payer, underpaid, overpaid maybe, paid as
+   expected, no expected amount. Codes are read by their category in ``templates/codes`` (never as
+   literals here); ``reason`` says why in plain words.
+8. **Next deadline** for lines that call for action (denied, bundled, NSA-processed, underpaid, no
+   expected amount): NSA open negotiation (30 business days, rule ``nsa_open_negotiation``) when a remark
+   that starts the NSA clock is present at claim or line level; otherwise by plan type: ERISA internal
+   appeal (180 days), Medicare Advantage reconsideration (60 days; the plan type comes from the claims
+   file, or from CLP06 = 16, Medicare risk HMO), else the profile's appeal window (rule ``payer_appeal``).
+   Every clock starts on the payment date BPR16 (the payment's effective date: the day an EFT settles or
+   a check is issued, so the earliest day the remit can have been received; DTM*405 when BPR16 is absent).
+
+Amounts are float64 dollars; the money columns of the result are rounded to cents
+(:func:`udfs.money.round_cents`), and every total is the sum of those cents.
+
+References
+----------
+ASC X12N 005010X221A1 TR3 (CLP, SVC, CAS, LQ, MOA, BPR; section 1.10.2 on balancing and reversals);
+45 CFR 149.510(b)(1) (NSA open negotiation); 29 CFR 2560.503-1(h)(3)(i) (ERISA appeal); 42 CFR 422.582(b)
+(Medicare Advantage reconsideration); the rules in ``templates/rules/deadlines.yaml``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from udfs.allowed import allowed_amount
+from udfs.calendar import networkdays
+from udfs.charges import ChargeBenchmark
+from udfs.deadlines import deadline, load_rules
+from udfs.errors import FileError, InputError, Problem
+from udfs.gap import recovery_gap, underpaid
+from udfs.medicare import SETTINGS
+from udfs.money import round_cents
+from udfs.payers import PayerProfile, find_profile, load_profiles, match_key
+from udfs.pfs_data import available_years, load_pfs
+from udfs.reference import load_yaml
+from udfs.surgery import price_claim
+
+from .balance import imbalances as find_imbalances
+from .codes import carc_codes, group_codes, rarc_codes
+from .reader import Remit
+
+
+class LineClass(StrEnum):
+    """What happened to a line, in the order the classification tries them (the first that applies wins)."""
+
+    REVERSAL = "reversal"
+    REVERSED = "reversed"
+    DENIED = "denied"
+    BUNDLED = "bundled"
+    PATIENT = "patient responsibility"
+    NSA = "NSA-processed"
+    OTHER_PAYER = "other payer"
+    UNDERPAID = "underpaid"
+    OVERPAID = "overpaid maybe"
+    AS_EXPECTED = "paid as expected"
+    NOT_PRICED = "no expected amount"
+
+
+#: What each class means, for the report's guide (the conditions are those of :func:`classify`).
+CLASS_MEANING: dict[LineClass, str] = {
+    LineClass.REVERSAL: "A reversal (CLP02 = 22): the payer takes back an earlier claim. Not counted in totals.",
+    LineClass.REVERSED: "A claim that a reversal among the same files takes back. Not counted in totals; "
+    "the corrected claim that follows is.",
+    LineClass.DENIED: "Claim status 4 (denied), or nothing paid and a denial or duplicate reason code "
+    "(CARC of category denial or duplicate) in a group other than PR.",
+    LineClass.BUNDLED: "Nothing paid and a bundling reason (CARC of category bundled, such as 97) or a "
+    "bundling remark (RARC such as M15, N20) on the line.",
+    LineClass.PATIENT: "The patient owes at least as much as the plan paid (PR adjustments: deductible, "
+    "coinsurance, copay, or a PR non-covered code).",
+    LineClass.NSA: "A No Surprises Act remark (RARC N830, N859, N860-N879) at claim or line level: the "
+    "remedy is open negotiation, then federal IDR.",
+    LineClass.OTHER_PAYER: "Processed as secondary or tertiary (CLP02 2, 3, 20, 21), forwarded (23), "
+    "pricing only (25), or a coordination-of-benefits reason (CARC 22, 23, 100...): the payer's own method "
+    "does not set this payment.",
+    LineClass.UNDERPAID: "Received (plan paid plus patient responsibility) falls short of the expected "
+    "allowed amount by more than the tolerance.",
+    LineClass.OVERPAID: "Received exceeds the expected allowed amount by more than the tolerance: check the "
+    "payer's profile (method, factor) or a contract.",
+    LineClass.AS_EXPECTED: "Received is within the tolerance of the expected allowed amount.",
+    LineClass.NOT_PRICED: "No expected amount could be computed (reason given): compare by hand.",
+}
+
+EXCLUDED = frozenset({LineClass.REVERSAL, LineClass.REVERSED})
+ACTIONABLE = frozenset(
+    {LineClass.DENIED, LineClass.BUNDLED, LineClass.NSA, LineClass.UNDERPAID, LineClass.NOT_PRICED}
+)
+#: CLP02 statuses whose payment the payer's own out-of-network method does not set.
+OTHER_PAYER_STATUS = frozenset({"2", "3", "20", "21", "23", "25"})
+STATUS_WORDS = {
+    "1": "processed as primary",
+    "2": "processed as secondary",
+    "3": "processed as tertiary",
+    "4": "denied",
+    "19": "primary, forwarded",
+    "20": "secondary, forwarded",
+    "21": "tertiary, forwarded",
+    "22": "reversal",
+    "23": "not our claim, forwarded",
+    "25": "predetermination only",
+}
+#: CLP06 claim filing indicator that names a Medicare Advantage plan (TR3 2100 CLP06: 16 = HMO Medicare Risk).
+MEDICARE_ADVANTAGE_FILING = "16"
+PLAN_RULES = {"ERISA": "erisa_internal_appeal", "Medicare Advantage": "ma_reconsideration"}
+
+#: Columns of :attr:`Underpayments.lines`, in order.
+LINE_COLUMNS = [
+    "payer",
+    "patient_control_number",
+    "payer_claim_id",
+    "line_number",
+    "procedure_code",
+    "modifiers",
+    "units",
+    "service_date",
+    "charge",
+    "paid",
+    "claim_adjustment",
+    "patient_responsibility",
+    "received",
+    "expected",
+    "gap",
+    "underpaid",
+    "classification",
+    "reason",
+    "deadline",
+    "deadline_label",
+    "days_left",
+    "days_unit",
+    "deadline_rule",
+    "payer_allowed",
+    "medicare",
+    "method",
+    "factor",
+    "benchmark",
+    "medicare_note",
+    "adjustments",
+    "remarks",
+    "claim_status",
+    "payment_date",
+    "trace_number",
+    "line_control_number",
+    "claims_line",
+    "claims_match",
+    "plan_type",
+    "locality",
+    "setting",
+    "place_from",
+    "profile_id",
+    "profile_match",
+    "file",
+    "segment",
+    "claim_id",
+    "line_id",
+]
+LINE_MONEY = [
+    "charge",
+    "paid",
+    "claim_adjustment",
+    "patient_responsibility",
+    "received",
+    "payer_allowed",
+    "medicare",
+    "benchmark",
+    "expected",
+    "gap",
+]
+SUMMARY_MONEY = ["billed", "plan_paid", "patient_responsibility", "received", "expected", "gap"]
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """Gap below which a line is not chased: ``max(dollars, fraction x expected)``."""
+
+    dollars: float
+    fraction: float
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if not (np.isfinite(self.dollars) and self.dollars >= 0):
+            raise InputError(f"tolerance: dollars must be a number >= 0, got {self.dollars!r}")
+        if not (np.isfinite(self.fraction) and 0 <= self.fraction <= 1):
+            raise InputError(f"tolerance: fraction must be between 0 and 1, got {self.fraction!r}")
+
+
+def default_tolerance() -> Tolerance:
+    """The tolerance of ``templates/rules/assumptions.yaml`` (the payer workbooks' default too).
+
+    >>> default_tolerance().dollars, default_tolerance().fraction
+    (5.0, 0.02)
+    """
+    spec = load_yaml("rules/assumptions.yaml")["tolerance"]
+    return Tolerance(float(spec["dollars"]), float(spec["fraction"]), " ".join(str(spec["source"]).split()))
+
+
+@dataclass(frozen=True)
+class Underpayments:
+    """The classified lines of one or more remits and what goes with them.
+
+    Attributes
+    ----------
+    lines : DataFrame
+        One row per service line (and per claim without service lines), columns :data:`LINE_COLUMNS`.
+    claims : DataFrame
+        One row per claim: its amounts as stated (CLP03-05), the sums of its lines, its classes and the
+        earliest next deadline of its lines.
+    reversals : DataFrame
+        One row per reversal with the claim it reverses and the claim that corrects it.
+    imbalances : DataFrame
+        :func:`remits.balance.imbalances` of the remit.
+    notes : tuple of str
+        What the run assumed or could not do (payers without a profile, national pricing, missing data).
+    as_of : datetime.date
+        Day the days left are counted from.
+    tolerance : Tolerance
+        The tolerance used.
+    files : tuple of str
+        The files read, in order.
+    """
+
+    lines: pd.DataFrame
+    claims: pd.DataFrame
+    reversals: pd.DataFrame
+    imbalances: pd.DataFrame
+    notes: tuple[str, ...]
+    as_of: dt.date
+    tolerance: Tolerance
+    files: tuple[str, ...] = field(default=())
+
+    def counted(self) -> pd.DataFrame:
+        """The lines that count in totals (every class but reversal and reversed)."""
+        return self.lines[~self.lines["classification"].isin([str(c) for c in EXCLUDED])]
+
+    def summary(self) -> pd.DataFrame:
+        """Totals by payer and classification of the counted lines: ``lines`` and the sums of
+        :data:`SUMMARY_MONEY` (sums of the lines' cents; ``plan_paid`` is received minus patient
+        responsibility, which adds up to CLP04), payers in name order, classes in precedence order.
+        """
+        return _summary(self.counted(), ["payer", "classification"])
+
+    def by_payer(self) -> pd.DataFrame:
+        """Totals by payer of the counted lines, with the number of underpaid and of denied lines."""
+        counted = self.counted()
+        out = _summary(counted, ["payer"])
+        for name, cls in (("underpaid_lines", LineClass.UNDERPAID), ("denied_lines", LineClass.DENIED)):
+            hits = counted[counted["classification"] == str(cls)].groupby("payer").size()
+            out[name] = out["payer"].map(hits).fillna(0).astype(np.int64).to_numpy()
+        return out
+
+
+def _summary(lines: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    frame = lines.assign(
+        billed=lines["charge"], plan_paid=lines["received"] - lines["patient_responsibility"]
+    )
+    grouped = frame.groupby(keys, sort=False)
+    out = grouped.size().rename("lines").to_frame()
+    for column in SUMMARY_MONEY:
+        out[column] = grouped[column].sum(min_count=1)
+    out = out.reset_index()
+    for column in SUMMARY_MONEY:
+        out[column] = round_cents(out[column].fillna(0.0).to_numpy())
+    order = {str(c): i for i, c in enumerate(LineClass)}
+    sort_keys = [out["payer"].map(match_key)]
+    if "classification" in keys:
+        sort_keys.append(out["classification"].map(order))
+    position = np.lexsort([np.asarray(k) for k in reversed(sort_keys)]) if len(out) else np.arange(0)
+    return out.iloc[position].reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------------------------- the rows
+
+
+def _text(values: Any) -> np.ndarray:
+    """Object array of str with '' for missing."""
+    series = pd.Series(values, dtype=object)
+    return series.where(series.notna(), "").astype(str).to_numpy(dtype=object)
+
+
+def _dates(values: Any) -> np.ndarray:
+    return np.asarray(values, dtype="datetime64[D]")
+
+
+def _rows(remit: Remit) -> pd.DataFrame:
+    """One row per service line, plus one per claim without a service line, in file order."""
+    claims, lines, pay = remit.claims, remit.lines, remit.payments
+    n_claims = len(claims)
+    line_claim = lines["claim_id"].to_numpy(dtype=np.int64)
+    has_lines = np.bincount(line_claim, minlength=n_claims) > 0 if n_claims else np.zeros(0, dtype=bool)
+    whole = np.flatnonzero(~has_lines)
+    modifiers = _join_words(lines[["modifier_1", "modifier_2", "modifier_3", "modifier_4"]])
+    service = pd.DataFrame(
+        {
+            "claim_id": line_claim,
+            "line_id": lines["line_id"].to_numpy(dtype=np.int64),
+            "line_number": lines["line_number"].to_numpy(dtype=np.int64),
+            "qualifier": _text(lines["qualifier"]),
+            "procedure_code": _text(lines["procedure_code"]),
+            "modifiers": modifiers,
+            "units": lines["units"].to_numpy(dtype=float),
+            "charge": lines["charge"].to_numpy(dtype=float),
+            "paid": lines["paid"].to_numpy(dtype=float),
+            "payer_allowed": lines["allowed"].to_numpy(dtype=float),
+            "line_control_number": _text(lines["line_control_number"]),
+            "line_remarks": _text(lines["remark_codes"]),
+            "service_from": _dates(lines["service_from"]),
+            "original_code": _text(lines["original_procedure_code"]),
+            "original_modifiers": _text(lines["original_modifiers"]),
+            "file": _text(lines["file"]),
+            "segment": lines["segment"].to_numpy(dtype=np.int64),
+        }
+    )
+    c = claims.iloc[whole]
+    no_line = np.full(len(whole), "", dtype=object)
+    whole_rows = pd.DataFrame(
+        {
+            "claim_id": c["claim_id"].to_numpy(dtype=np.int64),
+            "line_id": np.full(len(whole), -1, dtype=np.int64),
+            "line_number": np.full(len(whole), -1, dtype=np.int64),
+            "qualifier": no_line,
+            "procedure_code": no_line,
+            "modifiers": no_line,
+            "units": np.full(len(whole), np.nan),
+            "charge": c["billed"].to_numpy(dtype=float),
+            "paid": c["paid"].to_numpy(dtype=float),
+            "payer_allowed": np.full(len(whole), np.nan),
+            "line_control_number": no_line,
+            "line_remarks": no_line,
+            "service_from": np.full(len(whole), np.datetime64("NaT"), dtype="datetime64[D]"),
+            "original_code": no_line,
+            "original_modifiers": no_line,
+            "file": _text(c["file"]),
+            "segment": c["segment"].to_numpy(dtype=np.int64),
+        }
+    )
+    rows = pd.concat([service, whole_rows], ignore_index=True) if len(whole) else service
+    rows = rows.sort_values(["claim_id", "line_number"], kind="stable").reset_index(drop=True)
+    cid = rows["claim_id"].to_numpy(dtype=np.int64)
+    rows["whole_claim"] = rows["line_id"].to_numpy() < 0
+    for out, column in (
+        ("payment_id", "payment_id"),
+        ("patient_control_number", "patient_control_number"),
+        ("payer_claim_id", "payer_claim_id"),
+        ("status", "status"),
+        ("filing_indicator", "filing_indicator"),
+        ("claim_remarks", "remark_codes"),
+        ("payer_name", "payer"),
+        ("payer_id", "payer_id"),
+        ("trace_number", "trace_number"),
+    ):
+        values = claims[column].to_numpy()
+        rows[out] = values[cid] if out == "payment_id" else _text(values)[cid]
+    rows["statement_from"] = _dates(claims["statement_from"])[cid]
+    for column in ("reversal_of", "reversed_by", "corrected_by"):
+        rows[column] = claims[column].to_numpy(dtype=np.int64, na_value=-1)[cid]
+    payment = rows["payment_id"].to_numpy(dtype=np.int64)
+    paid_on = _dates(pay["payment_date"])
+    produced = _dates(pay["production_date"])
+    rows["payment_date"] = np.where(np.isnat(paid_on), produced, paid_on)[payment]
+    rows["payment_date_from"] = np.where(np.isnat(paid_on), "DTM*405", "BPR16")[payment]
+    rows["payer_reference"] = _text(pay["payer_reference"])[payment]
+    return rows
+
+
+def _join_words(frame: pd.DataFrame) -> np.ndarray:
+    """Non-blank values of each row joined by spaces."""
+    out = np.full(len(frame), "", dtype=object)
+    for column in frame.columns:
+        part = _text(frame[column])
+        out = np.where(part == "", out, np.where(out == "", part, out + " " + part))
+    return out.astype(object)
+
+
+# ------------------------------------------------------------------------------------------ adjustments
+
+
+def _money(values: Any) -> list[str]:
+    cents = np.asarray(round_cents(np.asarray(values, dtype=float)), dtype=float)
+    return [f"{v:,.2f}" for v in cents.tolist()]
+
+
+def _allocate_cents(group: np.ndarray, weight: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """Split each group's ``total`` (integer cents, indexed by group) over its rows in proportion to
+    ``weight`` (equal shares where a group's weights add to zero), in whole cents that add up exactly: each
+    row gets the truncated share, and the cents left go one each to the rows with the largest remainders.
+
+    >>> _allocate_cents(np.array([0, 0, 0]), np.array([1.0, 1.0, 1.0]), np.array([100]))
+    array([34, 33, 33])
+    """
+    n = group.size
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    w = np.abs(np.asarray(weight, dtype=float))
+    sums = np.bincount(group, w, minlength=total.size)
+    w = np.where(sums[group] > 0, w, 1.0)
+    sums = np.bincount(group, w, minlength=total.size)
+    share = total[group] * w / sums[group]
+    base = np.trunc(share).astype(np.int64)
+    left = total - np.bincount(group, base, minlength=total.size).astype(np.int64)
+    frac = np.abs(share - base)
+    order = np.lexsort((np.arange(n), -frac, group))
+    g = group[order]
+    start = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
+    rank = np.arange(n) - np.repeat(start, np.diff(np.r_[start, n]))
+    extra = np.zeros(n, dtype=np.int64)
+    extra[order] = np.where(rank < np.abs(left[g]), np.sign(left[g]), 0)
+    return base + extra
+
+
+def _first_by(keys: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """For each key 0..size-1 the first value given for it ('' where none)."""
+    out = np.full(size, "", dtype=object)
+    if keys.size:
+        first = np.unique(keys[::-1], return_index=True)
+        idx = keys.size - 1 - first[1]
+        out[first[0]] = values[idx]
+    return out
+
+
+def _joined_by(keys: np.ndarray, values: np.ndarray, size: int, sep: str) -> np.ndarray:
+    """For each key 0..size-1 its values joined in order ('' where none)."""
+    out = np.full(size, "", dtype=object)
+    if keys.size:
+        joined = pd.Series(values, dtype=object).groupby(keys, sort=False).agg(sep.join)
+        out[joined.index.to_numpy(dtype=np.int64)] = joined.to_numpy(dtype=object)
+    return out
+
+
+def _adjustments(rows: pd.DataFrame, remit: Remit) -> None:
+    """Add the received amounts, the CAS and remark flags and texts to ``rows`` (in place)."""
+    n = len(rows)
+    n_claims = len(remit.claims)
+    adj = remit.adjustments
+    cid = rows["claim_id"].to_numpy(dtype=np.int64)
+    whole = rows["whole_claim"].to_numpy(dtype=bool)
+    row_of_line = np.full(len(remit.lines), -1, dtype=np.int64)
+    row_of_line[rows["line_id"].to_numpy()[~whole]] = np.flatnonzero(~whole)
+    row_of_whole_claim = np.full(n_claims, -1, dtype=np.int64)
+    row_of_whole_claim[cid[whole]] = np.flatnonzero(whole)
+
+    a_claim = adj["claim_id"].to_numpy(dtype=np.int64)
+    a_line = adj["line_id"].to_numpy(dtype=np.int64, na_value=-1)
+    at_line = a_line >= 0
+    group = _text(adj["group"])
+    reason = _text(adj["reason"])
+    amount = adj["amount"].to_numpy(dtype=float)
+    is_pr = group == "PR"
+    carc = carc_codes()
+    category = pd.Series(reason).map(carc["category"]).fillna("").to_numpy(dtype=object)
+    # the row each adjustment belongs to: its line's, or the whole-claim row of a claim without lines
+    a_row = np.where(at_line, row_of_line[np.maximum(a_line, 0)], row_of_whole_claim[a_claim])
+    own = a_row >= 0  # line-level, or claim-level of a claim without lines
+    shared = ~at_line & ~own  # claim-level CAS of a claim with lines: shared among its lines
+
+    pr_own = np.bincount(a_row[own & is_pr], amount[own & is_pr], minlength=n)
+    claim_total = np.bincount(a_claim[shared], amount[shared], minlength=n_claims)
+    claim_pr = np.bincount(a_claim[shared & is_pr], amount[shared & is_pr], minlength=n_claims)
+    service = np.flatnonzero(~whole)
+    weight = rows["charge"].to_numpy(dtype=float)[service]
+    to_cents = np.vectorize(lambda v: int(round_cents(v * 100, 0)), otypes=[np.int64])
+    share_all = np.zeros(n)
+    share_pr = np.zeros(n)
+    if service.size and (claim_total != 0).any():
+        share_all[service] = _allocate_cents(cid[service], weight, to_cents(claim_total)) / 100.0
+    if service.size and (claim_pr != 0).any():
+        share_pr[service] = _allocate_cents(cid[service], weight, to_cents(claim_pr)) / 100.0
+    rows["claim_adjustment"] = np.where(whole, 0.0, share_all)
+    patient = np.where(whole, rows["charge"].to_numpy() * 0.0, pr_own + share_pr)
+    claim_pr_stated = remit.claims["patient_responsibility"].to_numpy(dtype=float)
+    patient[whole] = claim_pr_stated[cid[whole]]
+    rows["patient_responsibility"] = patient
+    rows["received"] = rows["paid"].to_numpy() - rows["claim_adjustment"].to_numpy() + patient
+
+    # flags by category: line level (or whole claim), else claim level spread to the claim's rows
+    def flag(mask: np.ndarray) -> np.ndarray:
+        hit = np.zeros(n, dtype=bool)
+        hit[a_row[mask & own]] = True
+        by_claim = np.zeros(n_claims, dtype=bool)
+        by_claim[a_claim[mask & shared]] = True
+        return hit | by_claim[cid]
+
+    def first_code(mask: np.ndarray) -> np.ndarray:
+        codes = np.array([f"{g}-{r}" for g, r in zip(group, reason, strict=True)], dtype=object)
+        mine = _first_by(a_row[mask & own], codes[mask & own], n)
+        claim_level = _first_by(a_claim[mask & shared], codes[mask & shared], n_claims)[cid]
+        return np.where(mine != "", mine, claim_level)
+
+    denial = np.isin(category, ["denial", "duplicate"]) & ~is_pr
+    bundled = (category == "bundled") & ~is_pr
+    coordination = category == "coordination"
+    rows["cas_denial"] = flag(denial)
+    rows["cas_denial_code"] = first_code(denial)
+    rows["cas_bundled"] = flag(bundled)
+    rows["cas_bundled_code"] = first_code(bundled)
+    rows["cas_coordination"] = flag(coordination)
+    rows["cas_coordination_code"] = first_code(coordination)
+    rows["cas_patient_code"] = first_code(is_pr)
+
+    texts = np.array(
+        [f"{g}-{r} {m}" for g, r, m in zip(group, reason, _money(amount), strict=True)], dtype=object
+    )
+    own_text = _joined_by(a_row[own], texts[own], n, "; ")
+    claim_text = _joined_by(a_claim[shared], texts[shared], n_claims, "; ")[cid]
+    rows["adjustments"] = np.where(
+        claim_text == "", own_text, np.where(own_text == "", "claim: ", own_text + " | claim: ") + claim_text
+    )
+    _remarks(rows, remit, row_of_line, row_of_whole_claim)
+
+
+def _remarks(
+    rows: pd.DataFrame, remit: Remit, row_of_line: np.ndarray, row_of_whole_claim: np.ndarray
+) -> None:
+    n, n_claims = len(rows), len(remit.claims)
+    cid = rows["claim_id"].to_numpy(dtype=np.int64)
+    rem = remit.remarks
+    rem = rem[_text(rem["code_list"]) == "HE"] if len(rem) else rem
+    code = _text(rem["code"])
+    rarc = rarc_codes()
+    category = pd.Series(code).map(rarc["category"]).fillna("").to_numpy(dtype=object)
+    clock = pd.Series(code).map(rarc["starts_nsa_clock"]).fillna(False).to_numpy(dtype=bool)
+    r_claim = rem["claim_id"].to_numpy(dtype=np.int64)
+    r_line = rem["line_id"].to_numpy(dtype=np.int64, na_value=-1)
+    at_line = r_line >= 0
+    r_row = np.where(at_line, row_of_line[np.maximum(r_line, 0)], -1)
+
+    def codes_of(mask: np.ndarray) -> np.ndarray:
+        mine = _joined_by(r_row[mask & at_line], code[mask & at_line], n, " ")
+        claim_level = _joined_by(r_claim[mask & ~at_line], code[mask & ~at_line], n_claims, " ")[cid]
+        both = np.where(mine == "", claim_level, np.where(claim_level == "", mine, claim_level + " " + mine))
+        return np.array([" ".join(dict.fromkeys(s.split())) for s in both], dtype=object)
+
+    rows["nsa_codes"] = codes_of(category == "nsa")
+    rows["nsa_clock"] = pd.Series(codes_of(clock)).str.len().to_numpy() > 0 if n else np.zeros(0, dtype=bool)
+    bundled_line = (category == "bundled") & at_line
+    rows["rarc_bundled_code"] = _first_by(r_row[bundled_line], code[bundled_line], n)
+    claim_rem = rows["claim_remarks"].to_numpy(dtype=object)
+    line_rem = rows["line_remarks"].to_numpy(dtype=object)
+    rows["remarks"] = np.where(
+        claim_rem == "",
+        line_rem,
+        np.where(line_rem == "", "claim: " + claim_rem, "claim: " + claim_rem + " | " + line_rem),
+    )
+    del row_of_whole_claim
+
+
+# ---------------------------------------------------------------------------------------------- payers
+
+
+def _profiles(rows: pd.DataFrame, profiles: Mapping[str, PayerProfile], notes: list[str]) -> None:
+    """Add ``profile_id``, ``profile_match`` and the display ``payer`` (in place)."""
+    keys = rows[["payer_name", "payer_id", "payer_reference", "claims_payer"]].astype(str)
+    combos = keys.drop_duplicates()
+    found: dict[tuple[str, ...], tuple[str, str]] = {}
+    default = profiles["_default"]
+    unknown: list[str] = []
+    for combo in combos.itertuples(index=False):
+        name, pid, ref, claims_payer = combo
+        match = None
+        for value, where in ((name, "N1*PR name"), (pid, "N1*PR payer id"), (ref, "REF*2U payer id")):
+            hit = find_profile([value], profiles) if value else None
+            if hit:
+                match = (hit[0].id, f"{where} {value}")
+                break
+        if match is None and claims_payer:
+            hit = find_profile([claims_payer], profiles)
+            if hit:
+                match = (hit[0].id, f"claims file payer {claims_payer}")
+        if match is None:
+            match = (default.id, "none: default profile")
+            label = name or pid or ref or "(payer not named)"
+            if label not in unknown:
+                unknown.append(label)
+        found[tuple(combo)] = match
+    matched = [found[tuple(k)] for k in keys.itertuples(index=False)]
+    rows["profile_id"] = np.array([m[0] for m in matched], dtype=object)
+    rows["profile_match"] = np.array([m[1] for m in matched], dtype=object)
+    named = np.where(
+        rows["profile_id"].to_numpy() != default.id,
+        rows["profile_id"].map(lambda p: profiles[p].name).to_numpy(dtype=object),
+        np.where(
+            rows["payer_name"] != "",
+            rows["payer_name"],
+            np.where(rows["payer_id"] != "", rows["payer_id"], "(payer not named)"),
+        ),
+    )
+    # one spelling per payer, as Excel compares text without regard to case
+    first: dict[str, str] = {}
+    rows["payer"] = np.array([first.setdefault(match_key(p), p) for p in named], dtype=object)
+    for label in unknown:
+        notes.append(
+            f"Payer {label!r} has no profile: its lines use the default profile ({default.method}, factor "
+            f"{default.factor:g}). Add a profile, or the name or payer id to a profile's aliases "
+            f"(templates/payers/_default.yaml documents the fields)."
+        )
+
+
+# ------------------------------------------------------------------------------------ claims file join
+
+
+_JOIN_STEPS = (
+    ("REF*6R line number", "ref6r", "claims_line_key"),
+    ("code and modifiers", "code_mods", "claims_code_mods"),
+    ("code", "procedure_code", "claims_code"),
+    ("billed code and modifiers (SVC06)", "original_code_mods", "claims_code_mods"),
+    ("billed code (SVC06)", "original_code", "claims_code"),
+)
+
+
+_SEPARATORS = re.compile(r"[\s,]+")
+
+
+def _mods_key(code: Any, modifiers: Any) -> np.ndarray:
+    """``CODE|MOD1 MOD2`` (modifiers sorted) of each line; '' where there is no code."""
+    out = []
+    for c, m in zip(_text(code), _text(modifiers), strict=True):
+        mods = " ".join(sorted(x for x in _SEPARATORS.split(m.strip().upper()) if x))
+        out.append(f"{c.strip().upper()}|{mods}" if c.strip() else "")
+    return np.array(out, dtype=object)
+
+
+def _join_claims(rows: pd.DataFrame, claims: pd.DataFrame | None) -> None:
+    """Add the claims file's values to ``rows`` (in place); see the module docstring, step 3."""
+    n = len(rows)
+    rows["claims_line"] = np.full(n, -1, dtype=np.int64)
+    rows["claims_match"] = np.full(n, "", dtype=object)
+    for column, empty in (
+        ("claims_payer", ""),
+        ("plan_type", ""),
+        ("claims_locality", ""),
+        ("claims_setting", ""),
+        ("claims_nsa", False),
+    ):
+        rows[column] = np.full(n, empty, dtype=object if empty == "" else bool)
+    for column in ("sca_rate", "benchmark_rate"):
+        rows[column] = np.full(n, np.nan)
+    rows["claims_date"] = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    if claims is None:
+        return
+    cf = claims.reset_index(drop=True)
+    cf_claim = _text(cf["claim_id"])
+    cf_claim = np.array([c.strip() for c in cf_claim], dtype=object)
+    icn = _text(cf["payer_claim_id"]) if "payer_claim_id" in cf else np.full(len(cf), "", dtype=object)
+    by_icn: dict[str, str] = {}
+    for c, i in zip(cf_claim, icn, strict=True):
+        if i.strip():
+            by_icn.setdefault(i.strip(), c)
+    known = set(cf_claim)
+    pcn = np.array([p.strip() for p in rows["patient_control_number"]], dtype=object)
+    icn_rows = np.array([p.strip() for p in rows["payer_claim_id"]], dtype=object)
+    joined = np.array(
+        [p if p in known else by_icn.get(i, "") for p, i in zip(pcn, icn_rows, strict=True)], dtype=object
+    )
+    via = np.where(pcn == joined, "CLP01", np.where(joined != "", "CLP07", ""))
+    has_claim = joined != ""
+    rows["claims_match"] = np.where(has_claim, "claim only (" + via + ")", "not in the claims file")
+    first_line = pd.Series(np.arange(len(cf))).groupby(cf_claim, sort=False).first()
+    first_of = np.array([first_line.get(c, -1) for c in joined], dtype=np.int64)
+
+    # line matching, step by step, on (remit claim, key) with the k-th free row pairing the k-th
+    remit_keys = {
+        "ref6r": np.array(
+            [
+                re.sub(r"^0+(?=\d)", "", s.strip()) if s.strip().isdigit() else ""
+                for s in rows["line_control_number"]
+            ],
+            dtype=object,
+        ),
+        "code_mods": _mods_key(rows["procedure_code"], rows["modifiers"]),
+        "procedure_code": np.array([c.strip().upper() for c in rows["procedure_code"]], dtype=object),
+        "original_code_mods": _mods_key(rows["original_code"], rows["original_modifiers"]),
+        "original_code": np.array([c.strip().upper() for c in rows["original_code"]], dtype=object),
+    }
+    cf_keys = {
+        "claims_line_key": np.array([str(int(v)) for v in cf["line"]], dtype=object),
+        "claims_code_mods": _mods_key(cf["hcpcs"], cf["modifier"]),
+        "claims_code": np.array([c.strip().upper() for c in _text(cf["hcpcs"])], dtype=object),
+    }
+    remit_claim = rows["claim_id"].to_numpy(dtype=np.int64)
+    taken_row = np.full(n, -1, dtype=np.int64)
+    how = np.full(n, "", dtype=object)
+    # a claims line may serve several remit claims (a reversal, its original, the correction), so the
+    # claims lines taken are tracked per remit claim, as keys remit claim x len(claims file) + row
+    used = np.zeros(0, dtype=np.int64)
+    width = max(len(cf), 1)
+    candidates = np.flatnonzero(has_claim & ~rows["whole_claim"].to_numpy(dtype=bool))
+    cf_rows = pd.DataFrame({"claim": cf_claim, "row": np.arange(len(cf))})
+    for label, rkey, ckey in (*_JOIN_STEPS, ("order", None, None)):
+        todo = candidates[taken_row[candidates] < 0]
+        if not todo.size:
+            break
+        left = pd.DataFrame(
+            {
+                "remit_claim": remit_claim[todo],
+                "claim": joined[todo],
+                "key": remit_keys[rkey][todo] if rkey else "",
+                "i": todo,
+            }
+        )
+        right = cf_rows.assign(key=cf_keys[ckey] if ckey else "")
+        if rkey and ckey:
+            left, right = left[left["key"] != ""], right[right["key"] != ""]
+        # the k-th remit line of a (remit claim, key) pairs with the k-th claims line of that key still free
+        left = left.assign(k=left.groupby(["remit_claim", "key"], sort=False).cumcount())
+        free = left[["remit_claim", "claim", "key"]].drop_duplicates().merge(right, on=["claim", "key"])
+        free = free[~np.isin(free["remit_claim"].to_numpy() * width + free["row"].to_numpy(), used)]
+        free = free.sort_values(["remit_claim", "key", "row"], kind="stable")
+        free = free.assign(k=free.groupby(["remit_claim", "key"], sort=False).cumcount())
+        pairs = left.merge(free[["remit_claim", "key", "k", "row"]], on=["remit_claim", "key", "k"])
+        i, r = pairs["i"].to_numpy(dtype=np.int64), pairs["row"].to_numpy(dtype=np.int64)
+        taken_row[i] = r
+        how[i] = label
+        used = np.concatenate([used, pairs["remit_claim"].to_numpy(dtype=np.int64) * width + r])
+    line_found = taken_row >= 0
+    source_row = np.where(line_found, taken_row, first_of)
+    ok = source_row >= 0
+    src = np.maximum(source_row, 0)
+    rows["claims_line"] = np.where(
+        line_found, cf["line"].to_numpy(dtype=np.int64)[np.maximum(taken_row, 0)], -1
+    )
+    rows["claims_match"] = np.where(line_found, how, rows["claims_match"].to_numpy(dtype=object))
+    rows["claims_source_line"] = np.where(ok, cf["source_line"].to_numpy(dtype=np.int64)[src], -1)
+    rows["claims_payer"] = np.where(ok, _text(cf["payer"])[src], "")
+    rows["plan_type"] = np.where(ok, _text(cf["plan_type"])[src], "")
+    rows["claims_locality"] = np.where(ok, _text(cf["locality"])[src], "")
+    rows["claims_setting"] = np.where(ok, _text(cf["setting"])[src], "")
+    rows["claims_nsa"] = np.where(ok, cf["nsa"].to_numpy(dtype=bool)[src], False)
+    rows["claims_date"] = np.where(ok, _dates(cf["date_of_service"])[src], np.datetime64("NaT", "D")).astype(
+        "datetime64[D]"
+    )
+    for column in ("sca_rate", "benchmark_rate"):
+        values = pd.to_numeric(cf[column], errors="coerce").to_numpy(dtype=float)
+        rows[column] = np.where(line_found, values[np.maximum(taken_row, 0)], np.nan)
+
+
+# --------------------------------------------------------------------------------------------- pricing
+
+
+_LOCALITY = re.compile(r"([A-Z]{2})\s*-?\s*(\d{1,2})")
+
+
+def _locality_id(text: str) -> str | None:
+    """``CA-18`` for ``ca 18``, ``CA18``...; '' for blank; None when it is not a locality id."""
+    t = str(text).strip().upper()
+    if not t:
+        return ""
+    m = _LOCALITY.fullmatch(t)
+    return f"{m.group(1)}-{m.group(2).zfill(2)}" if m else None
+
+
+def _gpci_localities(year: int) -> set[str] | None:
+    """The localities with GPCIs embedded or imported for ``year``; None when the year has none."""
+    table = load_pfs(year).gpci
+    return None if table is None else set(table.index)
+
+
+def check_locality(locality: str, years: Iterable[int] | None = None) -> str:
+    """The canonical id of a ``--locality`` value (``CA-18``), checked against every embedded year with
+    GPCIs; raises :class:`InputError` naming the argument when it is not a Medicare locality.
+
+    >>> check_locality("ca 18")
+    'CA-18'
+    """
+    loc = _locality_id(locality)
+    if loc is None:
+        raise InputError(f"--locality: {locality!r} is not a locality id such as CA-18 (state and number)")
+    known = [(y, _gpci_localities(y)) for y in (years or available_years())]
+    with_gpci = [(y, ids) for y, ids in known if ids is not None]
+    if loc and with_gpci and all(loc not in ids for _, ids in with_gpci):
+        raise InputError(
+            f"--locality: {loc} is not a Medicare locality in {', '.join(str(y) for y, _ in with_gpci)}"
+        )
+    return loc
+
+
+def _place(rows: pd.DataFrame, locality: str | None, setting: str | None) -> None:
+    """Locality, setting and where they came from (in place)."""
+    from_claims = rows["claims_source_line"].to_numpy() >= 0 if "claims_source_line" in rows else None
+    n = len(rows)
+    loc = np.full(n, locality or "", dtype=object)
+    st = np.full(n, setting or "facility", dtype=object)
+    what = []
+    if locality:
+        what.append("--locality")
+    if setting:
+        what.append("--setting")
+    source = np.full(
+        n, " and ".join(what) if what else "national, facility (no locality given)", dtype=object
+    )
+    if from_claims is not None and from_claims.any():
+        cl = rows["claims_locality"].to_numpy(dtype=object)
+        cs = rows["claims_setting"].to_numpy(dtype=object)
+        loc = np.where(from_claims, cl, loc)
+        st = np.where(from_claims & (cs != ""), cs, st)
+        source = np.where(
+            from_claims,
+            np.where(cl == "", "claims file (no locality: national)", "claims file"),
+            source,
+        )
+    rows["locality"] = np.array([_locality_id(x) or "" for x in loc], dtype=object)
+    rows["setting"] = st
+    rows["place_from"] = source
+
+
+def _check_claims_localities(rows: pd.DataFrame, years: np.ndarray, source: str) -> list[Problem]:
+    """Claims-file localities that are not Medicare localities in the year of the lines that use them."""
+    problems: list[Problem] = []
+    if "claims_source_line" not in rows:
+        return problems
+    seen: set[tuple[int, str]] = set()
+    raw = rows["claims_locality"].to_numpy(dtype=object)
+    lines = rows["claims_source_line"].to_numpy()
+    for i in np.flatnonzero((lines >= 0) & (raw != "")):
+        text, year, line = str(raw[i]), int(years[i]) if years[i] > 0 else 0, int(lines[i])
+        if (line, text) in seen:
+            continue
+        seen.add((line, text))
+        loc = _locality_id(text)
+        if loc is None:
+            problems.append(Problem(source, line, "locality", f"{text!r} is not a locality id such as CA-18"))
+        elif year in available_years():
+            ids = _gpci_localities(year)
+            if ids is not None and loc not in ids:
+                problems.append(
+                    Problem(source, line, "locality", f"{text!r} is not a {year} Medicare locality")
+                )
+    return problems
+
+
+def _price(
+    rows: pd.DataFrame,
+    profiles: Mapping[str, PayerProfile],
+    benchmark: ChargeBenchmark | None,
+    claims_source: str,
+) -> None:
+    """Medicare amount, method, benchmark and expected allowed of every row (in place)."""
+    n = len(rows)
+    profile = [profiles[p] for p in rows["profile_id"]]
+    service = rows["service_from"].to_numpy(dtype="datetime64[D]")
+    service = np.where(np.isnat(service), rows["statement_from"].to_numpy(dtype="datetime64[D]"), service)
+    service = np.where(np.isnat(service), rows["claims_date"].to_numpy(dtype="datetime64[D]"), service)
+    rows["service_date"] = service
+    dos_year = np.where(np.isnat(service), 0, service.astype("datetime64[Y]").astype(np.int64) + 1970)
+    year = np.array([p.medicare_year or y for p, y in zip(profile, dos_year, strict=True)], dtype=np.int64)
+    problems = _check_claims_localities(rows, year, claims_source)
+    if problems:
+        raise FileError(problems)
+
+    status = rows["status"].to_numpy(dtype=object)
+    units = rows["units"].to_numpy(dtype=float)
+    code = rows["procedure_code"].to_numpy(dtype=object)
+    note = np.full(n, "", dtype=object)
+    reasons = [
+        (rows["whole_claim"].to_numpy(dtype=bool), "no service lines: the claim is paid as a whole"),
+        (status == "22", "a reversal is not priced"),
+        (rows["qualifier"].to_numpy(dtype=object) != "HC", "not a HCPCS/CPT code (SVC01 qualifier)"),
+        (code == "", "no procedure code"),
+        (~np.isfinite(units) | (units < 1) | (units != np.round(units)), "units are not a whole number >= 1"),
+        (dos_year == 0, "no service date"),
+    ]
+    years = set(available_years())
+    for mask, text in reasons:
+        note = np.where((note == "") & mask, text, note)
+    for y in np.unique(year[note == ""]):
+        if int(y) not in years:
+            note = np.where((note == "") & (year == y), f"no {int(y)} Medicare fee schedule in oonkit", note)
+    loc = rows["locality"].to_numpy(dtype=object)
+    for y in np.unique(year[(note == "") & (loc != "")]):
+        if _gpci_localities(int(y)) is None:
+            note = np.where(
+                (note == "") & (year == y) & (loc != ""),
+                f"no {int(y)} GPCIs in oonkit for the locality (oonkit data import-pfs adds them)",
+                note,
+            )
+    medicare = np.full(n, np.nan)
+    priceable = np.flatnonzero(note == "")
+    if priceable.size:
+        priced = price_claim(
+            rows["claim_id"].to_numpy()[priceable],
+            code[priceable],
+            rows["modifiers"].to_numpy(dtype=object)[priceable],
+            units[priceable],
+            loc[priceable],
+            rows["setting"].to_numpy(dtype=object)[priceable],
+            year[priceable],
+            date_of_service=service[priceable],
+        )
+        ok = priced["priced"].to_numpy(dtype=bool)
+        medicare[priceable] = priced["allowed"].to_numpy(dtype=float)
+        adjustments = priced["adjustments"].to_numpy(dtype=object)
+        why = priced["note"].to_numpy(dtype=object)
+        note[priceable] = np.where(ok, adjustments, why)
+        rows["medicare_priced"] = np.zeros(n, dtype=bool)
+        rows.loc[priceable, "medicare_priced"] = ok
+    else:
+        rows["medicare_priced"] = np.zeros(n, dtype=bool)
+    rows["medicare"] = medicare
+    rows["medicare_note"] = note
+    rows["medicare_year"] = year
+
+    sca = rows["sca_rate"].to_numpy(dtype=float)
+    has_sca = ~np.isnan(sca)
+    method = np.array([p.method for p in profile], dtype=object)
+    factor = np.array([p.factor for p in profile], dtype=float)
+    method = np.where(has_sca, "Flat rate", method)
+    factor = np.where(has_sca, 1.0, factor)
+    percentile = np.array([p.percentile if p.percentile else np.nan for p in profile], dtype=float)
+    bench = rows["benchmark_rate"].to_numpy(dtype=float).copy()
+    bench_note = np.where(np.isnan(bench), "", "claims file benchmark_rate").astype(object)
+    wants = (method == "Charge percentile") & np.isnan(bench)
+    if wants.any():
+        if benchmark is None:
+            bench_note[wants] = "no charge benchmark (give --benchmark, or benchmark_rate in the claims file)"
+        else:
+            amount, why = benchmark.amount(
+                code[wants], percentile[wants], loc[wants], rows["modifiers"].to_numpy(dtype=object)[wants]
+            )
+            bench[wants] = amount
+            bench_note[wants] = np.where(np.isnan(amount), why, f"{benchmark.source}")
+    lesser = np.array([p.lesser_of for p in profile], dtype=bool)
+    charge = rows["charge"].to_numpy(dtype=float)
+    expected = np.asarray(allowed_amount(method, charge, medicare, factor, bench, sca, lesser), dtype=float)
+    expected = np.where(status == "22", np.nan, expected)
+    rows["method"] = method
+    rows["factor"] = factor
+    rows["percentile"] = percentile
+    rows["benchmark"] = bench
+    rows["benchmark_note"] = bench_note
+    rows["lesser_of"] = lesser
+    rows["expected"] = round_cents(expected)
+    basis = np.select(
+        [method == "Percent of Medicare", method == "Charge percentile", method == "Flat rate"],
+        [medicare, bench, sca],
+        charge,
+    )
+    missing = np.select(
+        [
+            status == "22",
+            method == "Percent of Medicare",
+            method == "Charge percentile",
+            method == "Flat rate",
+        ],
+        [
+            "a reversal is not priced",
+            np.where(
+                rows["whole_claim"].to_numpy(dtype=bool),
+                note.astype(str),
+                "no Medicare amount: " + note.astype(str),
+            ),
+            "no benchmark amount: " + bench_note.astype(str),
+            "Flat rate: no agreed rate (sca_rate in the claims file)",
+        ],
+        "no billed amount",
+    )
+    rows["expected_note"] = np.where(np.isnan(expected), missing, "").astype(object)
+    rows["basis"] = basis
+
+
+# -------------------------------------------------------------------------------------- classification
+
+
+def _basis_words(
+    method: str, factor: float, percentile: float, basis: float, lesser: bool, charge: float, expected: float
+) -> str:
+    if method == "Percent of Medicare":
+        what = f"{factor:.0%} of Medicare {basis:,.2f}"
+    elif method == "Charge percentile":
+        what = f"{factor:.0%} of the {percentile:g}th percentile benchmark {basis:,.2f}"
+        if factor == 1:
+            what = f"the {percentile:g}th percentile benchmark {basis:,.2f}"
+    elif method == "Percent of billed":
+        what = f"{factor:.0%} of billed {basis:,.2f}"
+    else:
+        what = (
+            f"the agreed flat rate {basis:,.2f}"
+            if factor == 1
+            else f"{factor:.0%} of the flat rate {basis:,.2f}"
+        )
+    if lesser and np.isfinite(charge) and basis * factor > charge:
+        what += ", capped at billed"
+    return what
+
+
+def classify(rows: pd.DataFrame, tolerance: Tolerance) -> None:
+    """Add ``gap``, ``underpaid``, ``classification`` and ``reason`` to priced rows (in place).
+
+    The classes are tried in the order of :class:`LineClass`; :data:`CLASS_MEANING` says when each
+    applies. The gap is ``max(expected - received, 0)`` with ``received = paid - claim_adjustment +
+    patient_responsibility``; underpaid is ``gap > max(tolerance.dollars, tolerance.fraction x
+    expected)``; overpaid maybe is ``received - expected`` above the same tolerance.
+    """
+    n = len(rows)
+    status = rows["status"].to_numpy(dtype=object)
+    paid = rows["paid"].to_numpy(dtype=float)
+    plan_paid = paid - rows["claim_adjustment"].to_numpy(dtype=float)
+    patient = rows["patient_responsibility"].to_numpy(dtype=float)
+    received = plan_paid + patient
+    expected = rows["expected"].to_numpy(dtype=float)
+    gap = np.asarray(recovery_gap(expected, plan_paid, patient), dtype=float)
+    flag = np.asarray(
+        underpaid(expected, plan_paid, patient, tolerance.dollars, tolerance.fraction), dtype=bool
+    )
+    with np.errstate(invalid="ignore"):
+        allowance = np.maximum(tolerance.dollars, tolerance.fraction * expected)
+        over = (received - expected) > allowance
+    nothing_paid = plan_paid <= 0.005
+    reversal = status == "22"
+    reversed_ = (rows["reversed_by"].to_numpy() >= 0) & ~reversal
+    denied = (status == "4") | (nothing_paid & rows["cas_denial"].to_numpy(dtype=bool))
+    bundled = nothing_paid & (
+        rows["cas_bundled"].to_numpy(dtype=bool) | (rows["rarc_bundled_code"].to_numpy(dtype=object) != "")
+    )
+    patient_class = (patient > 0.005) & (plan_paid <= patient + 0.005)
+    nsa = rows["nsa_codes"].to_numpy(dtype=object) != ""
+    other = np.isin(status, list(OTHER_PAYER_STATUS)) | rows["cas_coordination"].to_numpy(dtype=bool)
+    known = ~np.isnan(expected)
+    conditions = [
+        (LineClass.REVERSAL, reversal),
+        (LineClass.REVERSED, reversed_),
+        (LineClass.DENIED, denied),
+        (LineClass.BUNDLED, bundled),
+        (LineClass.PATIENT, patient_class),
+        (LineClass.NSA, nsa),
+        (LineClass.OTHER_PAYER, other),
+        (LineClass.UNDERPAID, known & flag),
+        (LineClass.OVERPAID, known & over),
+        (LineClass.AS_EXPECTED, known),
+    ]
+    classes = np.select(
+        [c for _, c in conditions], [str(k) for k, _ in conditions], str(LineClass.NOT_PRICED)
+    )
+    rows["received"] = received
+    rows["gap"] = np.where(reversal | reversed_, np.nan, round_cents(gap))
+    rows["underpaid"] = flag & ~reversal & ~reversed_
+    rows["classification"] = classes.astype(object)
+    rows["reason"] = _reasons(rows, classes, plan_paid, patient, received, expected, gap, allowance, n)
+
+
+def _label(code: str, table: pd.DataFrame) -> str:
+    reason = code.split("-", 1)[-1]
+    return str(table.at[reason, "label"]) if reason in table.index else "reason code not in oonkit's list"
+
+
+def _reasons(
+    rows: pd.DataFrame,
+    classes: np.ndarray,
+    plan_paid: np.ndarray,
+    patient: np.ndarray,
+    received: np.ndarray,
+    expected: np.ndarray,
+    gap: np.ndarray,
+    allowance: np.ndarray,
+    n: int,
+) -> np.ndarray:
+    carc = carc_codes()
+    rarc = rarc_codes()
+    groups = group_codes()
+    out = np.full(n, "", dtype=object)
+    col = {
+        k: rows[k].to_numpy(dtype=object)
+        for k in (
+            "status",
+            "cas_denial_code",
+            "cas_bundled_code",
+            "rarc_bundled_code",
+            "cas_coordination_code",
+            "cas_patient_code",
+            "nsa_codes",
+            "expected_note",
+            "original_code",
+            "procedure_code",
+            "method",
+            "reversal_of",
+            "reversed_by",
+            "corrected_by",
+            "patient_control_number",
+            "payer_claim_id",
+        )
+    }
+    num = {k: rows[k].to_numpy(dtype=float) for k in ("factor", "percentile", "basis", "charge")}
+    lesser = rows["lesser_of"].to_numpy(dtype=bool)
+    claims_nsa = rows["claims_nsa"].to_numpy(dtype=bool)
+    names = rows["claim_id"].to_numpy()
+    pcn_of = dict(zip(names, col["patient_control_number"], strict=True))
+
+    def money(x: float) -> str:
+        return f"{round_cents(x):,.2f}"
+
+    def basis(i: int) -> str:
+        return _basis_words(
+            col["method"][i],
+            num["factor"][i],
+            num["percentile"][i],
+            num["basis"][i],
+            lesser[i],
+            num["charge"][i],
+            expected[i],
+        )
+
+    def gap_words(i: int) -> str:
+        if np.isnan(expected[i]):
+            return ""
+        return f"; gap to the payer's own method {money(gap[i])} (expected {money(expected[i])} = {basis(i)})"
+
+    for i in range(n):
+        c = classes[i]
+        if c == LineClass.REVERSAL:
+            orig = int(col["reversal_of"][i])
+            text = (
+                f"Reversal (CLP02 22) of claim {pcn_of.get(orig, '?')} read earlier in these files"
+                if orig >= 0
+                else "Reversal (CLP02 22) of a claim paid on an earlier remit (not among these files)"
+            )
+            fix = int(col["corrected_by"][i])
+            if fix >= 0:
+                text += "; the corrected claim follows"
+            out[i] = text + ": not counted in totals"
+        elif c == LineClass.REVERSED:
+            out[i] = "Taken back by a reversal later in these files: not counted in totals" + (
+                "; the corrected claim is counted instead" if int(col["corrected_by"][i]) >= 0 else ""
+            )
+        elif c == LineClass.DENIED:
+            code = col["cas_denial_code"][i]
+            why = f"{code}: {_label(code, carc)}" if code else "no denial reason code on the line"
+            head = "Claim denied (CLP02 4)" if col["status"][i] == "4" else "Denied, nothing paid"
+            out[i] = f"{head}: {why}{gap_words(i)}"
+        elif c == LineClass.BUNDLED:
+            code = col["cas_bundled_code"][i] or col["rarc_bundled_code"][i]
+            table = carc if col["cas_bundled_code"][i] else rarc
+            out[i] = (
+                f"Paid as part of another service, nothing paid for this line ({code}: {_label(code, table)}){gap_words(i)}"
+            )
+        elif c == LineClass.PATIENT:
+            code = col["cas_patient_code"][i]
+            first = f" ({code}: {_label(code, carc)})" if code else ""
+            out[i] = (
+                f"The patient owes {money(patient[i])}{first}; the plan paid {money(plan_paid[i])}"
+                f"{gap_words(i)}"
+            )
+        elif c == LineClass.NSA:
+            out[i] = (
+                f"Processed under the No Surprises Act ({col['nsa_codes'][i]}): dispute by open negotiation, "
+                f"then federal IDR{gap_words(i)}"
+            )
+        elif c == LineClass.OTHER_PAYER:
+            status = col["status"][i]
+            if status in OTHER_PAYER_STATUS:
+                text = f"Claim {STATUS_WORDS.get(status, status)} (CLP02 {status})"
+            else:
+                code = col["cas_coordination_code"][i]
+                text = f"Coordination of benefits ({code}: {_label(code, carc)})"
+            out[i] = (
+                text + ": another payer's share is not on this remit, so the payer's method is not compared"
+            )
+        elif c == LineClass.UNDERPAID:
+            out[i] = (
+                f"Received {money(received[i])} (plan {money(plan_paid[i])}, patient {money(patient[i])}) of "
+                f"{money(expected[i])} expected ({basis(i)}): {money(gap[i])} short, more than the tolerance "
+                f"{money(allowance[i])}"
+            )
+        elif c == LineClass.OVERPAID:
+            out[i] = (
+                f"Received {money(received[i])}, {money(received[i] - expected[i])} more than the "
+                f"{money(expected[i])} expected ({basis(i)}): check the payer's profile or a contract"
+            )
+        elif c == LineClass.AS_EXPECTED:
+            out[i] = (
+                f"Received {money(received[i])} of {money(expected[i])} expected ({basis(i)}), within the "
+                f"tolerance {money(allowance[i])}"
+            )
+        else:
+            out[i] = f"No expected amount: {col['expected_note'][i]}"
+        if col["original_code"][i] and col["original_code"][i] != col["procedure_code"][i]:
+            out[i] += f" (billed as {col['original_code'][i]}, paid as {col['procedure_code'][i]})"
+        if claims_nsa[i] and not col["nsa_codes"][i] and c not in (LineClass.REVERSAL, LineClass.REVERSED):
+            out[i] += " (the claims file marks this claim NSA but the remit has no NSA remark)"
+    del groups
+    return out
+
+
+# ------------------------------------------------------------------------------------------- deadlines
+
+
+def _deadlines(rows: pd.DataFrame, profiles: Mapping[str, PayerProfile], as_of: dt.date) -> None:
+    """Next deadline of each line that calls for action (in place); see the module docstring, step 8."""
+    n = len(rows)
+    rules = load_rules()
+    classes = rows["classification"].to_numpy(dtype=object)
+    act = np.isin(classes, [str(c) for c in ACTIONABLE])
+    clock = rows["nsa_clock"].to_numpy(dtype=bool)
+    plan = rows["plan_type"].to_numpy(dtype=object)
+    plan = np.where(
+        (plan == "") & (rows["filing_indicator"].to_numpy(dtype=object) == MEDICARE_ADVANTAGE_FILING),
+        "Medicare Advantage",
+        plan,
+    )
+    rows["plan_type"] = plan
+    rule = np.select(
+        [~act, clock, plan == "ERISA", plan == "Medicare Advantage"],
+        ["", "nsa_open_negotiation", PLAN_RULES["ERISA"], PLAN_RULES["Medicare Advantage"]],
+        "payer_appeal",
+    ).astype(object)
+    window = np.array([profiles[p].appeal_window_days for p in rows["profile_id"]], dtype=float)
+    days = np.where(rule == "payer_appeal", window, np.nan)
+    start = rows["payment_date"].to_numpy(dtype="datetime64[D]")
+    rule = np.where(np.isnat(start), "", rule)
+    due = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    use = rule != ""
+    if use.any():
+        due[use] = np.asarray(deadline(rule[use], start[use], days=days[use]), dtype="datetime64[D]")
+    today = np.datetime64(as_of, "D")
+    business = rule == "nsa_open_negotiation"
+    left = np.full(n, np.nan)
+    if business.any():
+        left[business] = np.asarray(
+            networkdays(np.full(int(business.sum()), today), due[business]), dtype=float
+        )
+    calendar = use & ~business
+    left[calendar] = (due[calendar] - today).astype(np.int64)
+    labels = {
+        "nsa_open_negotiation": "NSA open negotiation notice (30 business days from the payment date)",
+        "erisa_internal_appeal": "ERISA internal appeal (180 days from the payment date)",
+        "ma_reconsideration": "Medicare Advantage reconsideration (60 days from the payment date)",
+    }
+    label = np.array(
+        [
+            labels.get(r, f"appeal to the payer ({int(w)} days from the payment date, payer profile)")
+            if r
+            else ""
+            for r, w in zip(rule, window, strict=True)
+        ],
+        dtype=object,
+    )
+    for r in set(rule) - {""}:
+        rules[r]  # every id used is a rule of templates/rules/deadlines.yaml (KeyError otherwise)
+    rows["deadline"] = due
+    rows["deadline_rule"] = rule
+    rows["deadline_label"] = label
+    rows["days_left"] = left
+    rows["days_unit"] = np.where(business, "business days", np.where(calendar, "calendar days", "")).astype(
+        object
+    )
+
+
+# --------------------------------------------------------------------------------------- claims, reversals
+
+
+def _claims_table(rows: pd.DataFrame, remit: Remit) -> pd.DataFrame:
+    """One row per claim: stated amounts, sums of its lines, its classes and its earliest next deadline."""
+    claims = remit.claims
+    cid = rows["claim_id"].to_numpy(dtype=np.int64)
+    g = rows.groupby(cid, sort=True)
+    order = {str(c): i for i, c in enumerate(LineClass)}
+
+    def classes_text(values: pd.Series) -> str:
+        counts = values.value_counts()
+        items = sorted(counts.items(), key=lambda kv: order[str(kv[0])])
+        return ", ".join(f"{k} ({v})" if v > 1 else str(k) for k, v in items)
+
+    first = g.first()
+    ids = first.index.to_numpy(dtype=np.int64)
+    dated = rows[~np.isnat(rows["deadline"].to_numpy(dtype="datetime64[D]"))]
+    earliest = dated.sort_values("deadline", kind="stable").groupby("claim_id", sort=False).first()
+    out = pd.DataFrame(
+        {
+            "payer": first["payer"].to_numpy(dtype=object),
+            "profile_id": first["profile_id"].to_numpy(dtype=object),
+            "payment_date": first["payment_date"].to_numpy(dtype="datetime64[D]"),
+            "trace_number": first["trace_number"].to_numpy(dtype=object),
+            "patient_control_number": first["patient_control_number"].to_numpy(dtype=object),
+            "payer_claim_id": first["payer_claim_id"].to_numpy(dtype=object),
+            "claim_status": first["claim_status"].to_numpy(dtype=object),
+            "plan_type": first["plan_type"].to_numpy(dtype=object),
+            "billed": claims["billed"].to_numpy(dtype=float)[ids],
+            "paid": claims["paid"].to_numpy(dtype=float)[ids],
+            "patient_responsibility": claims["patient_responsibility"].to_numpy(dtype=float)[ids],
+            "lines": g.size().to_numpy(dtype=np.int64),
+            "received": round_cents(g["received"].sum().to_numpy(dtype=float)),
+            "expected": round_cents(g["expected"].sum(min_count=1).to_numpy(dtype=float)),
+            "priced_lines": g["expected"].count().to_numpy(dtype=np.int64),
+            "gap": round_cents(g["gap"].sum(min_count=1).to_numpy(dtype=float)),
+            "underpaid_lines": g["underpaid"].sum().to_numpy(dtype=np.int64),
+            "classes": g["classification"].agg(classes_text).to_numpy(dtype=object),
+            "deadline": pd.Series(earliest["deadline"]).reindex(ids).to_numpy(dtype="datetime64[D]"),
+            "deadline_label": pd.Series(earliest["deadline_label"])
+            .reindex(ids)
+            .fillna("")
+            .to_numpy(dtype=object),
+            "days_left": pd.Series(earliest["days_left"]).reindex(ids).to_numpy(dtype=float),
+            "days_unit": pd.Series(earliest["days_unit"]).reindex(ids).fillna("").to_numpy(dtype=object),
+            "file": claims["file"].to_numpy(dtype=object)[ids],
+            "segment": claims["segment"].to_numpy(dtype=np.int64)[ids],
+            "claim_id": ids,
+        }
+    )
+    counted = ~first["classification"].isin([str(c) for c in EXCLUDED]).to_numpy()
+    out.insert(len(out.columns) - 3, "counted", counted)
+    return out
+
+
+def _reversals(remit: Remit) -> pd.DataFrame:
+    """One row per reversal, with the claim it reverses and the one that corrects it (when read)."""
+    claims = remit.claims
+    rev = claims[claims["status"] == "22"]
+    pay_date = _dates(remit.payments["payment_date"])[claims["payment_id"].to_numpy(dtype=np.int64)]
+    icn = _text(claims["payer_claim_id"])
+    paid = claims["paid"].to_numpy(dtype=float)
+    original = rev["reversal_of"].to_numpy(dtype=np.int64, na_value=-1)
+    corrected = rev["corrected_by"].to_numpy(dtype=np.int64, na_value=-1)
+    has_original, has_correction = original >= 0, corrected >= 0
+    o, c = np.maximum(original, 0), np.maximum(corrected, 0)
+    reversal_paid = rev["paid"].to_numpy(dtype=float)
+    original_paid = np.where(has_original, paid[o], np.nan)
+    notes = np.where(
+        has_original,
+        np.where(
+            has_correction,
+            "original and correction among these files",
+            "original among these files; no correction read",
+        ),
+        np.where(
+            has_correction,
+            "original paid on an earlier remit; correction read",
+            "original paid on an earlier remit; no correction read",
+        ),
+    )
+    return pd.DataFrame(
+        {
+            "payer": _text(rev["payer"]),
+            "patient_control_number": _text(rev["patient_control_number"]),
+            "payer_claim_id": _text(rev["payer_claim_id"]),
+            "payment_date": pay_date[rev["claim_id"].to_numpy(dtype=np.int64)],
+            "billed": rev["billed"].to_numpy(dtype=float),
+            "paid": reversal_paid,
+            "patient_responsibility": rev["patient_responsibility"].to_numpy(dtype=float),
+            "original_payer_claim_id": np.where(has_original, icn[o], ""),
+            "original_payment_date": np.where(has_original, pay_date[o], np.datetime64("NaT")).astype(
+                "datetime64[D]"
+            ),
+            "original_paid": original_paid,
+            "net_paid": np.where(
+                has_original, round_cents(reversal_paid + np.nan_to_num(original_paid)), np.nan
+            ),
+            "corrected_payer_claim_id": np.where(has_correction, icn[c], ""),
+            "corrected_paid": np.where(has_correction, paid[c], np.nan),
+            "note": notes.astype(object),
+            "file": _text(rev["file"]),
+            "segment": rev["segment"].to_numpy(dtype=np.int64),
+            "claim_id": rev["claim_id"].to_numpy(dtype=np.int64),
+            "original_claim_id": original,
+            "corrected_claim_id": corrected,
+        }
+    )
+
+
+# ---------------------------------------------------------------------------------------------- the run
+
+
+def find_underpayments(
+    remit: Remit,
+    profiles: Mapping[str, PayerProfile] | None = None,
+    claims: pd.DataFrame | None = None,
+    benchmark: ChargeBenchmark | None = None,
+    *,
+    locality: str | None = None,
+    setting: str | None = None,
+    as_of: dt.date | None = None,
+    tolerance: Tolerance | None = None,
+    claims_source: str = "claims file",
+    imbalances: pd.DataFrame | None = None,
+) -> Underpayments:
+    """Join every remit line with its expected amount, classify it and find its next deadline.
+
+    Parameters
+    ----------
+    remit : Remit
+        Tables from :func:`remits.reader.read_remits`.
+    profiles : mapping, optional
+        Payer profiles by id (:func:`udfs.payers.load_profiles`); default the shipped ones.
+    claims : DataFrame, optional
+        A claims file as ``workbooks.claims_file.read_claims`` returns it (one row per line, with
+        ``source_line``): locality, setting, plan type, agreed and benchmark rates per line.
+    benchmark : ChargeBenchmark, optional
+        Charge benchmark for payers that price at a percentile of charges.
+    locality, setting : str, optional
+        Medicare locality (``CA-18``) and setting (``facility``, ``nonfacility``) of lines the claims file
+        does not place; default national and facility.
+    as_of : datetime.date, optional
+        Day the days left are counted from; default today.
+    tolerance : Tolerance, optional
+        Default :func:`default_tolerance`.
+    claims_source : str
+        Name of the claims file in messages.
+    imbalances : DataFrame, optional
+        :func:`remits.balance.imbalances` of ``remit`` when already computed.
+
+    Returns
+    -------
+    Underpayments
+
+    Raises
+    ------
+    InputError
+        A ``locality`` or ``setting`` that is not one.
+    FileError
+        Claims-file localities that are not Medicare localities in the year of their lines (every one listed).
+
+    Examples
+    --------
+    >>> from remits.reader import read_835
+    >>> from remits.synthetic import synthetic_835
+    >>> result = find_underpayments(read_835(synthetic_835(claims=40, seed=5)), as_of=dt.date(2026, 1, 5))
+    >>> len(result.lines) == len(read_835(synthetic_835(claims=40, seed=5)).lines)
+    True
+    >>> sorted(set(result.lines["classification"]) - {str(c) for c in LineClass})
+    []
+    """
+    profiles = dict(profiles) if profiles is not None else load_profiles()
+    if "_default" not in profiles:
+        profiles["_default"] = load_profiles()["_default"]
+    tolerance = tolerance or default_tolerance()
+    as_of = as_of or dt.date.today()
+    if setting is not None and str(setting).strip().lower() not in SETTINGS:
+        raise InputError(f"--setting: {setting!r} is not facility or nonfacility")
+    if setting is not None:
+        setting = "nonfacility" if SETTINGS[str(setting).strip().lower()] else "facility"
+    if locality:
+        locality = check_locality(locality)
+    notes: list[str] = []
+    rows = _rows(remit)
+    _adjustments(rows, remit)
+    _join_claims(rows, claims)
+    _profiles(rows, profiles, notes)
+    _place(rows, locality, setting)
+    _price(rows, profiles, benchmark, claims_source)
+    classify(rows, tolerance)
+    _deadlines(rows, profiles, as_of)
+    status = rows["status"].to_numpy(dtype=object)
+    rows["claim_status"] = np.array(
+        [f"{s} {STATUS_WORDS[s]}" if s in STATUS_WORDS else s for s in status], dtype=object
+    )
+    _run_notes(rows, notes, claims is not None)
+    lines = rows.copy()
+    lines["line_number"] = pd.array(
+        np.where(lines["line_number"] > 0, lines["line_number"], 0), dtype="Int64"
+    )
+    lines.loc[lines["whole_claim"], "line_number"] = pd.NA
+    lines["claims_line"] = pd.array(lines["claims_line"].to_numpy(), dtype="Int64")
+    lines.loc[lines["claims_line"] < 0, "claims_line"] = pd.NA
+    lines["line_id"] = pd.array(lines["line_id"].to_numpy(), dtype="Int64")
+    lines.loc[lines["whole_claim"], "line_id"] = pd.NA
+    for column in LINE_MONEY:
+        lines[column] = round_cents(lines[column].to_numpy(dtype=float))
+    lines = lines[LINE_COLUMNS + [c for c in ("claims_nsa", "payment_date_from", "nsa_codes") if c in lines]]
+    claims_table = _claims_table(rows, remit)
+    return Underpayments(
+        lines=lines.reset_index(drop=True),
+        claims=claims_table,
+        reversals=_reversals(remit),
+        imbalances=find_imbalances(remit) if imbalances is None else imbalances,
+        notes=tuple(notes),
+        as_of=as_of,
+        tolerance=tolerance,
+        files=tuple(dict.fromkeys(_text(remit.payments["file"]))),
+    )
+
+
+def _run_notes(rows: pd.DataFrame, notes: list[str], with_claims: bool) -> None:
+    counted = ~rows["classification"].isin([str(c) for c in EXCLUDED])
+    place = rows.loc[counted & rows["medicare_priced"], "place_from"]
+    national = int((place == "national, facility (no locality given)").sum())
+    if national:
+        notes.append(
+            f"{_count(national, 'priced line')} use national Medicare amounts in the facility setting: no locality was "
+            "given (--locality, or a claims file with --claims)."
+        )
+    if with_claims:
+        missing = int((counted & (rows["claims_match"] == "not in the claims file")).sum())
+        if missing:
+            notes.append(
+                f"{_count(missing, 'line')} of claims not found in the claims file (CLP01 or CLP07)."
+            )
+    unpriced = rows.loc[counted & (rows["classification"] == str(LineClass.NOT_PRICED)), "expected_note"]
+    for why, count in unpriced.value_counts().items():
+        notes.append(f"{_count(count, 'line')} without an expected amount: {why}.")
+    dated = rows["payment_date_from"] == "DTM*405"
+    if dated.any():
+        notes.append(
+            f"{_count(int(dated.sum()), 'line')} from payments without a BPR16 date: their clocks start on "
+            "the production date DTM*405."
+        )
+
+
+def _count(n: int, what: str) -> str:
+    """``1 line``, ``2 lines``."""
+    return f"{n:,} {what}{'' if n == 1 else 's'}"
