@@ -382,6 +382,7 @@ class RemitLine:
     control_number: str = ""  # REF*6R
     allowed: float | None = None  # AMT*B6
     remarks: tuple[str, ...] = ()  # LQ*HE
+    billed_as: tuple[str, ...] = ()  # SVC06: the code and modifiers billed, when the payer paid another
 
 
 @dataclass(frozen=True)
@@ -417,7 +418,7 @@ class RemitPayment:
 
 
 def _cents(amount: float) -> int:
-    return int(round(amount * 100))
+    return round(amount * 100)
 
 
 def build_835(
@@ -458,6 +459,8 @@ def build_835(
                 patient += sum(_cents(a) for g, _, a in ln.adjustments if g == "PR")
                 svc = ["SVC", w.comp("HC", ln.code, *ln.modifiers), _money(sign * _cents(ln.charge))]
                 svc += [_money(sign * _cents(ln.paid)), "", str(ln.units) if ln.units != 1 else ""]
+                if ln.billed_as:
+                    svc.append(w.comp("HC", *ln.billed_as))
                 lines.append(svc)
                 if ln.service_date:
                     lines.append(["DTM", "472", ln.service_date])
@@ -599,7 +602,9 @@ def demo_remits(claims_csv: str | None = None) -> dict[str, bytes]:
     import csv
     from pathlib import Path
 
-    path = Path(claims_csv) if claims_csv else Path(__file__).resolve().parents[1] / "templates/demo/claims.csv"
+    path = (
+        Path(claims_csv) if claims_csv else Path(__file__).resolve().parents[1] / "templates/demo/claims.csv"
+    )
     with open(path, encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     out: dict[str, bytes] = {}

@@ -60,31 +60,35 @@ ASC X12N 005010X221A1 TR3 (CLP, SVC, CAS, LQ, MOA, BPR; section 1.10.2 on balanc
 from __future__ import annotations
 
 import datetime as dt
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from udfs.allowed import allowed_amount
 from udfs.calendar import networkdays
 from udfs.charges import ChargeBenchmark
 from udfs.deadlines import deadline, load_rules
-from udfs.errors import FileError, InputError, Problem
+from udfs.errors import InputError
 from udfs.gap import recovery_gap, underpaid
 from udfs.medicare import SETTINGS
 from udfs.money import round_cents
-from udfs.payers import PayerProfile, find_profile, load_profiles, match_key
-from udfs.pfs_data import available_years, load_pfs
+from udfs.payers import PayerProfile, load_profiles, match_key
 from udfs.reference import load_yaml
-from udfs.surgery import price_claim
 
 from .balance import imbalances as find_imbalances
-from .codes import carc_codes, group_codes, rarc_codes
+from .codes import carc_codes, rarc_codes
 from .reader import Remit
+from .underpayment_join import (
+    check_claims_file,
+    check_locality,
+    join_claims,
+    match_profiles,
+    place_lines,
+    price_lines,
+)
+from .underpayment_rows import add_amounts_and_codes, date_array, line_rows, text_array
 
 
 class LineClass(StrEnum):
@@ -313,693 +317,6 @@ def _summary(lines: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return out.iloc[position].reset_index(drop=True)
 
 
-# ----------------------------------------------------------------------------------------------- the rows
-
-
-def _text(values: Any) -> np.ndarray:
-    """Object array of str with '' for missing."""
-    series = pd.Series(values, dtype=object)
-    return series.where(series.notna(), "").astype(str).to_numpy(dtype=object)
-
-
-def _dates(values: Any) -> np.ndarray:
-    return np.asarray(values, dtype="datetime64[D]")
-
-
-def _rows(remit: Remit) -> pd.DataFrame:
-    """One row per service line, plus one per claim without a service line, in file order."""
-    claims, lines, pay = remit.claims, remit.lines, remit.payments
-    n_claims = len(claims)
-    line_claim = lines["claim_id"].to_numpy(dtype=np.int64)
-    has_lines = np.bincount(line_claim, minlength=n_claims) > 0 if n_claims else np.zeros(0, dtype=bool)
-    whole = np.flatnonzero(~has_lines)
-    modifiers = _join_words(lines[["modifier_1", "modifier_2", "modifier_3", "modifier_4"]])
-    service = pd.DataFrame(
-        {
-            "claim_id": line_claim,
-            "line_id": lines["line_id"].to_numpy(dtype=np.int64),
-            "line_number": lines["line_number"].to_numpy(dtype=np.int64),
-            "qualifier": _text(lines["qualifier"]),
-            "procedure_code": _text(lines["procedure_code"]),
-            "modifiers": modifiers,
-            "units": lines["units"].to_numpy(dtype=float),
-            "charge": lines["charge"].to_numpy(dtype=float),
-            "paid": lines["paid"].to_numpy(dtype=float),
-            "payer_allowed": lines["allowed"].to_numpy(dtype=float),
-            "line_control_number": _text(lines["line_control_number"]),
-            "line_remarks": _text(lines["remark_codes"]),
-            "service_from": _dates(lines["service_from"]),
-            "original_code": _text(lines["original_procedure_code"]),
-            "original_modifiers": _text(lines["original_modifiers"]),
-            "file": _text(lines["file"]),
-            "segment": lines["segment"].to_numpy(dtype=np.int64),
-        }
-    )
-    c = claims.iloc[whole]
-    no_line = np.full(len(whole), "", dtype=object)
-    whole_rows = pd.DataFrame(
-        {
-            "claim_id": c["claim_id"].to_numpy(dtype=np.int64),
-            "line_id": np.full(len(whole), -1, dtype=np.int64),
-            "line_number": np.full(len(whole), -1, dtype=np.int64),
-            "qualifier": no_line,
-            "procedure_code": no_line,
-            "modifiers": no_line,
-            "units": np.full(len(whole), np.nan),
-            "charge": c["billed"].to_numpy(dtype=float),
-            "paid": c["paid"].to_numpy(dtype=float),
-            "payer_allowed": np.full(len(whole), np.nan),
-            "line_control_number": no_line,
-            "line_remarks": no_line,
-            "service_from": np.full(len(whole), np.datetime64("NaT"), dtype="datetime64[D]"),
-            "original_code": no_line,
-            "original_modifiers": no_line,
-            "file": _text(c["file"]),
-            "segment": c["segment"].to_numpy(dtype=np.int64),
-        }
-    )
-    rows = pd.concat([service, whole_rows], ignore_index=True) if len(whole) else service
-    rows = rows.sort_values(["claim_id", "line_number"], kind="stable").reset_index(drop=True)
-    cid = rows["claim_id"].to_numpy(dtype=np.int64)
-    rows["whole_claim"] = rows["line_id"].to_numpy() < 0
-    for out, column in (
-        ("payment_id", "payment_id"),
-        ("patient_control_number", "patient_control_number"),
-        ("payer_claim_id", "payer_claim_id"),
-        ("status", "status"),
-        ("filing_indicator", "filing_indicator"),
-        ("claim_remarks", "remark_codes"),
-        ("payer_name", "payer"),
-        ("payer_id", "payer_id"),
-        ("trace_number", "trace_number"),
-    ):
-        values = claims[column].to_numpy()
-        rows[out] = values[cid] if out == "payment_id" else _text(values)[cid]
-    rows["statement_from"] = _dates(claims["statement_from"])[cid]
-    for column in ("reversal_of", "reversed_by", "corrected_by"):
-        rows[column] = claims[column].to_numpy(dtype=np.int64, na_value=-1)[cid]
-    payment = rows["payment_id"].to_numpy(dtype=np.int64)
-    paid_on = _dates(pay["payment_date"])
-    produced = _dates(pay["production_date"])
-    rows["payment_date"] = np.where(np.isnat(paid_on), produced, paid_on)[payment]
-    rows["payment_date_from"] = np.where(np.isnat(paid_on), "DTM*405", "BPR16")[payment]
-    rows["payer_reference"] = _text(pay["payer_reference"])[payment]
-    return rows
-
-
-def _join_words(frame: pd.DataFrame) -> np.ndarray:
-    """Non-blank values of each row joined by spaces."""
-    out = np.full(len(frame), "", dtype=object)
-    for column in frame.columns:
-        part = _text(frame[column])
-        out = np.where(part == "", out, np.where(out == "", part, out + " " + part))
-    return out.astype(object)
-
-
-# ------------------------------------------------------------------------------------------ adjustments
-
-
-def _money(values: Any) -> list[str]:
-    cents = np.asarray(round_cents(np.asarray(values, dtype=float)), dtype=float)
-    return [f"{v:,.2f}" for v in cents.tolist()]
-
-
-def _allocate_cents(group: np.ndarray, weight: np.ndarray, total: np.ndarray) -> np.ndarray:
-    """Split each group's ``total`` (integer cents, indexed by group) over its rows in proportion to
-    ``weight`` (equal shares where a group's weights add to zero), in whole cents that add up exactly: each
-    row gets the truncated share, and the cents left go one each to the rows with the largest remainders.
-
-    >>> _allocate_cents(np.array([0, 0, 0]), np.array([1.0, 1.0, 1.0]), np.array([100]))
-    array([34, 33, 33])
-    """
-    n = group.size
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    w = np.abs(np.asarray(weight, dtype=float))
-    sums = np.bincount(group, w, minlength=total.size)
-    w = np.where(sums[group] > 0, w, 1.0)
-    sums = np.bincount(group, w, minlength=total.size)
-    share = total[group] * w / sums[group]
-    base = np.trunc(share).astype(np.int64)
-    left = total - np.bincount(group, base, minlength=total.size).astype(np.int64)
-    frac = np.abs(share - base)
-    order = np.lexsort((np.arange(n), -frac, group))
-    g = group[order]
-    start = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
-    rank = np.arange(n) - np.repeat(start, np.diff(np.r_[start, n]))
-    extra = np.zeros(n, dtype=np.int64)
-    extra[order] = np.where(rank < np.abs(left[g]), np.sign(left[g]), 0)
-    return base + extra
-
-
-def _first_by(keys: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
-    """For each key 0..size-1 the first value given for it ('' where none)."""
-    out = np.full(size, "", dtype=object)
-    if keys.size:
-        first = np.unique(keys[::-1], return_index=True)
-        idx = keys.size - 1 - first[1]
-        out[first[0]] = values[idx]
-    return out
-
-
-def _joined_by(keys: np.ndarray, values: np.ndarray, size: int, sep: str) -> np.ndarray:
-    """For each key 0..size-1 its values joined in order ('' where none)."""
-    out = np.full(size, "", dtype=object)
-    if keys.size:
-        joined = pd.Series(values, dtype=object).groupby(keys, sort=False).agg(sep.join)
-        out[joined.index.to_numpy(dtype=np.int64)] = joined.to_numpy(dtype=object)
-    return out
-
-
-def _adjustments(rows: pd.DataFrame, remit: Remit) -> None:
-    """Add the received amounts, the CAS and remark flags and texts to ``rows`` (in place)."""
-    n = len(rows)
-    n_claims = len(remit.claims)
-    adj = remit.adjustments
-    cid = rows["claim_id"].to_numpy(dtype=np.int64)
-    whole = rows["whole_claim"].to_numpy(dtype=bool)
-    row_of_line = np.full(len(remit.lines), -1, dtype=np.int64)
-    row_of_line[rows["line_id"].to_numpy()[~whole]] = np.flatnonzero(~whole)
-    row_of_whole_claim = np.full(n_claims, -1, dtype=np.int64)
-    row_of_whole_claim[cid[whole]] = np.flatnonzero(whole)
-
-    a_claim = adj["claim_id"].to_numpy(dtype=np.int64)
-    a_line = adj["line_id"].to_numpy(dtype=np.int64, na_value=-1)
-    at_line = a_line >= 0
-    group = _text(adj["group"])
-    reason = _text(adj["reason"])
-    amount = adj["amount"].to_numpy(dtype=float)
-    is_pr = group == "PR"
-    carc = carc_codes()
-    category = pd.Series(reason).map(carc["category"]).fillna("").to_numpy(dtype=object)
-    # the row each adjustment belongs to: its line's, or the whole-claim row of a claim without lines
-    a_row = np.where(at_line, row_of_line[np.maximum(a_line, 0)], row_of_whole_claim[a_claim])
-    own = a_row >= 0  # line-level, or claim-level of a claim without lines
-    shared = ~at_line & ~own  # claim-level CAS of a claim with lines: shared among its lines
-
-    pr_own = np.bincount(a_row[own & is_pr], amount[own & is_pr], minlength=n)
-    claim_total = np.bincount(a_claim[shared], amount[shared], minlength=n_claims)
-    claim_pr = np.bincount(a_claim[shared & is_pr], amount[shared & is_pr], minlength=n_claims)
-    service = np.flatnonzero(~whole)
-    weight = rows["charge"].to_numpy(dtype=float)[service]
-    to_cents = np.vectorize(lambda v: int(round_cents(v * 100, 0)), otypes=[np.int64])
-    share_all = np.zeros(n)
-    share_pr = np.zeros(n)
-    if service.size and (claim_total != 0).any():
-        share_all[service] = _allocate_cents(cid[service], weight, to_cents(claim_total)) / 100.0
-    if service.size and (claim_pr != 0).any():
-        share_pr[service] = _allocate_cents(cid[service], weight, to_cents(claim_pr)) / 100.0
-    rows["claim_adjustment"] = np.where(whole, 0.0, share_all)
-    patient = np.where(whole, rows["charge"].to_numpy() * 0.0, pr_own + share_pr)
-    claim_pr_stated = remit.claims["patient_responsibility"].to_numpy(dtype=float)
-    patient[whole] = claim_pr_stated[cid[whole]]
-    rows["patient_responsibility"] = patient
-    rows["received"] = rows["paid"].to_numpy() - rows["claim_adjustment"].to_numpy() + patient
-
-    # flags by category: line level (or whole claim), else claim level spread to the claim's rows
-    def flag(mask: np.ndarray) -> np.ndarray:
-        hit = np.zeros(n, dtype=bool)
-        hit[a_row[mask & own]] = True
-        by_claim = np.zeros(n_claims, dtype=bool)
-        by_claim[a_claim[mask & shared]] = True
-        return hit | by_claim[cid]
-
-    def first_code(mask: np.ndarray) -> np.ndarray:
-        codes = np.array([f"{g}-{r}" for g, r in zip(group, reason, strict=True)], dtype=object)
-        mine = _first_by(a_row[mask & own], codes[mask & own], n)
-        claim_level = _first_by(a_claim[mask & shared], codes[mask & shared], n_claims)[cid]
-        return np.where(mine != "", mine, claim_level)
-
-    denial = np.isin(category, ["denial", "duplicate"]) & ~is_pr
-    bundled = (category == "bundled") & ~is_pr
-    coordination = category == "coordination"
-    rows["cas_denial"] = flag(denial)
-    rows["cas_denial_code"] = first_code(denial)
-    rows["cas_bundled"] = flag(bundled)
-    rows["cas_bundled_code"] = first_code(bundled)
-    rows["cas_coordination"] = flag(coordination)
-    rows["cas_coordination_code"] = first_code(coordination)
-    rows["cas_patient_code"] = first_code(is_pr)
-
-    texts = np.array(
-        [f"{g}-{r} {m}" for g, r, m in zip(group, reason, _money(amount), strict=True)], dtype=object
-    )
-    own_text = _joined_by(a_row[own], texts[own], n, "; ")
-    claim_text = _joined_by(a_claim[shared], texts[shared], n_claims, "; ")[cid]
-    rows["adjustments"] = np.where(
-        claim_text == "", own_text, np.where(own_text == "", "claim: ", own_text + " | claim: ") + claim_text
-    )
-    _remarks(rows, remit, row_of_line, row_of_whole_claim)
-
-
-def _remarks(
-    rows: pd.DataFrame, remit: Remit, row_of_line: np.ndarray, row_of_whole_claim: np.ndarray
-) -> None:
-    n, n_claims = len(rows), len(remit.claims)
-    cid = rows["claim_id"].to_numpy(dtype=np.int64)
-    rem = remit.remarks
-    rem = rem[_text(rem["code_list"]) == "HE"] if len(rem) else rem
-    code = _text(rem["code"])
-    rarc = rarc_codes()
-    category = pd.Series(code).map(rarc["category"]).fillna("").to_numpy(dtype=object)
-    clock = pd.Series(code).map(rarc["starts_nsa_clock"]).fillna(False).to_numpy(dtype=bool)
-    r_claim = rem["claim_id"].to_numpy(dtype=np.int64)
-    r_line = rem["line_id"].to_numpy(dtype=np.int64, na_value=-1)
-    at_line = r_line >= 0
-    r_row = np.where(at_line, row_of_line[np.maximum(r_line, 0)], -1)
-
-    def codes_of(mask: np.ndarray) -> np.ndarray:
-        mine = _joined_by(r_row[mask & at_line], code[mask & at_line], n, " ")
-        claim_level = _joined_by(r_claim[mask & ~at_line], code[mask & ~at_line], n_claims, " ")[cid]
-        both = np.where(mine == "", claim_level, np.where(claim_level == "", mine, claim_level + " " + mine))
-        return np.array([" ".join(dict.fromkeys(s.split())) for s in both], dtype=object)
-
-    rows["nsa_codes"] = codes_of(category == "nsa")
-    rows["nsa_clock"] = pd.Series(codes_of(clock)).str.len().to_numpy() > 0 if n else np.zeros(0, dtype=bool)
-    bundled_line = (category == "bundled") & at_line
-    rows["rarc_bundled_code"] = _first_by(r_row[bundled_line], code[bundled_line], n)
-    claim_rem = rows["claim_remarks"].to_numpy(dtype=object)
-    line_rem = rows["line_remarks"].to_numpy(dtype=object)
-    rows["remarks"] = np.where(
-        claim_rem == "",
-        line_rem,
-        np.where(line_rem == "", "claim: " + claim_rem, "claim: " + claim_rem + " | " + line_rem),
-    )
-    del row_of_whole_claim
-
-
-# ---------------------------------------------------------------------------------------------- payers
-
-
-def _profiles(rows: pd.DataFrame, profiles: Mapping[str, PayerProfile], notes: list[str]) -> None:
-    """Add ``profile_id``, ``profile_match`` and the display ``payer`` (in place)."""
-    keys = rows[["payer_name", "payer_id", "payer_reference", "claims_payer"]].astype(str)
-    combos = keys.drop_duplicates()
-    found: dict[tuple[str, ...], tuple[str, str]] = {}
-    default = profiles["_default"]
-    unknown: list[str] = []
-    for combo in combos.itertuples(index=False):
-        name, pid, ref, claims_payer = combo
-        match = None
-        for value, where in ((name, "N1*PR name"), (pid, "N1*PR payer id"), (ref, "REF*2U payer id")):
-            hit = find_profile([value], profiles) if value else None
-            if hit:
-                match = (hit[0].id, f"{where} {value}")
-                break
-        if match is None and claims_payer:
-            hit = find_profile([claims_payer], profiles)
-            if hit:
-                match = (hit[0].id, f"claims file payer {claims_payer}")
-        if match is None:
-            match = (default.id, "none: default profile")
-            label = name or pid or ref or "(payer not named)"
-            if label not in unknown:
-                unknown.append(label)
-        found[tuple(combo)] = match
-    matched = [found[tuple(k)] for k in keys.itertuples(index=False)]
-    rows["profile_id"] = np.array([m[0] for m in matched], dtype=object)
-    rows["profile_match"] = np.array([m[1] for m in matched], dtype=object)
-    named = np.where(
-        rows["profile_id"].to_numpy() != default.id,
-        rows["profile_id"].map(lambda p: profiles[p].name).to_numpy(dtype=object),
-        np.where(
-            rows["payer_name"] != "",
-            rows["payer_name"],
-            np.where(rows["payer_id"] != "", rows["payer_id"], "(payer not named)"),
-        ),
-    )
-    # one spelling per payer, as Excel compares text without regard to case
-    first: dict[str, str] = {}
-    rows["payer"] = np.array([first.setdefault(match_key(p), p) for p in named], dtype=object)
-    for label in unknown:
-        notes.append(
-            f"Payer {label!r} has no profile: its lines use the default profile ({default.method}, factor "
-            f"{default.factor:g}). Add a profile, or the name or payer id to a profile's aliases "
-            f"(templates/payers/_default.yaml documents the fields)."
-        )
-
-
-# ------------------------------------------------------------------------------------ claims file join
-
-
-_JOIN_STEPS = (
-    ("REF*6R line number", "ref6r", "claims_line_key"),
-    ("code and modifiers", "code_mods", "claims_code_mods"),
-    ("code", "procedure_code", "claims_code"),
-    ("billed code and modifiers (SVC06)", "original_code_mods", "claims_code_mods"),
-    ("billed code (SVC06)", "original_code", "claims_code"),
-)
-
-
-_SEPARATORS = re.compile(r"[\s,]+")
-
-
-def _mods_key(code: Any, modifiers: Any) -> np.ndarray:
-    """``CODE|MOD1 MOD2`` (modifiers sorted) of each line; '' where there is no code."""
-    out = []
-    for c, m in zip(_text(code), _text(modifiers), strict=True):
-        mods = " ".join(sorted(x for x in _SEPARATORS.split(m.strip().upper()) if x))
-        out.append(f"{c.strip().upper()}|{mods}" if c.strip() else "")
-    return np.array(out, dtype=object)
-
-
-def _join_claims(rows: pd.DataFrame, claims: pd.DataFrame | None) -> None:
-    """Add the claims file's values to ``rows`` (in place); see the module docstring, step 3."""
-    n = len(rows)
-    rows["claims_line"] = np.full(n, -1, dtype=np.int64)
-    rows["claims_match"] = np.full(n, "", dtype=object)
-    for column, empty in (
-        ("claims_payer", ""),
-        ("plan_type", ""),
-        ("claims_locality", ""),
-        ("claims_setting", ""),
-        ("claims_nsa", False),
-    ):
-        rows[column] = np.full(n, empty, dtype=object if empty == "" else bool)
-    for column in ("sca_rate", "benchmark_rate"):
-        rows[column] = np.full(n, np.nan)
-    rows["claims_date"] = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
-    if claims is None:
-        return
-    cf = claims.reset_index(drop=True)
-    cf_claim = _text(cf["claim_id"])
-    cf_claim = np.array([c.strip() for c in cf_claim], dtype=object)
-    icn = _text(cf["payer_claim_id"]) if "payer_claim_id" in cf else np.full(len(cf), "", dtype=object)
-    by_icn: dict[str, str] = {}
-    for c, i in zip(cf_claim, icn, strict=True):
-        if i.strip():
-            by_icn.setdefault(i.strip(), c)
-    known = set(cf_claim)
-    pcn = np.array([p.strip() for p in rows["patient_control_number"]], dtype=object)
-    icn_rows = np.array([p.strip() for p in rows["payer_claim_id"]], dtype=object)
-    joined = np.array(
-        [p if p in known else by_icn.get(i, "") for p, i in zip(pcn, icn_rows, strict=True)], dtype=object
-    )
-    via = np.where(pcn == joined, "CLP01", np.where(joined != "", "CLP07", ""))
-    has_claim = joined != ""
-    rows["claims_match"] = np.where(has_claim, "claim only (" + via + ")", "not in the claims file")
-    first_line = pd.Series(np.arange(len(cf))).groupby(cf_claim, sort=False).first()
-    first_of = np.array([first_line.get(c, -1) for c in joined], dtype=np.int64)
-
-    # line matching, step by step, on (remit claim, key) with the k-th free row pairing the k-th
-    remit_keys = {
-        "ref6r": np.array(
-            [
-                re.sub(r"^0+(?=\d)", "", s.strip()) if s.strip().isdigit() else ""
-                for s in rows["line_control_number"]
-            ],
-            dtype=object,
-        ),
-        "code_mods": _mods_key(rows["procedure_code"], rows["modifiers"]),
-        "procedure_code": np.array([c.strip().upper() for c in rows["procedure_code"]], dtype=object),
-        "original_code_mods": _mods_key(rows["original_code"], rows["original_modifiers"]),
-        "original_code": np.array([c.strip().upper() for c in rows["original_code"]], dtype=object),
-    }
-    cf_keys = {
-        "claims_line_key": np.array([str(int(v)) for v in cf["line"]], dtype=object),
-        "claims_code_mods": _mods_key(cf["hcpcs"], cf["modifier"]),
-        "claims_code": np.array([c.strip().upper() for c in _text(cf["hcpcs"])], dtype=object),
-    }
-    remit_claim = rows["claim_id"].to_numpy(dtype=np.int64)
-    taken_row = np.full(n, -1, dtype=np.int64)
-    how = np.full(n, "", dtype=object)
-    # a claims line may serve several remit claims (a reversal, its original, the correction), so the
-    # claims lines taken are tracked per remit claim, as keys remit claim x len(claims file) + row
-    used = np.zeros(0, dtype=np.int64)
-    width = max(len(cf), 1)
-    candidates = np.flatnonzero(has_claim & ~rows["whole_claim"].to_numpy(dtype=bool))
-    cf_rows = pd.DataFrame({"claim": cf_claim, "row": np.arange(len(cf))})
-    for label, rkey, ckey in (*_JOIN_STEPS, ("order", None, None)):
-        todo = candidates[taken_row[candidates] < 0]
-        if not todo.size:
-            break
-        left = pd.DataFrame(
-            {
-                "remit_claim": remit_claim[todo],
-                "claim": joined[todo],
-                "key": remit_keys[rkey][todo] if rkey else "",
-                "i": todo,
-            }
-        )
-        right = cf_rows.assign(key=cf_keys[ckey] if ckey else "")
-        if rkey and ckey:
-            left, right = left[left["key"] != ""], right[right["key"] != ""]
-        # the k-th remit line of a (remit claim, key) pairs with the k-th claims line of that key still free
-        left = left.assign(k=left.groupby(["remit_claim", "key"], sort=False).cumcount())
-        free = left[["remit_claim", "claim", "key"]].drop_duplicates().merge(right, on=["claim", "key"])
-        free = free[~np.isin(free["remit_claim"].to_numpy() * width + free["row"].to_numpy(), used)]
-        free = free.sort_values(["remit_claim", "key", "row"], kind="stable")
-        free = free.assign(k=free.groupby(["remit_claim", "key"], sort=False).cumcount())
-        pairs = left.merge(free[["remit_claim", "key", "k", "row"]], on=["remit_claim", "key", "k"])
-        i, r = pairs["i"].to_numpy(dtype=np.int64), pairs["row"].to_numpy(dtype=np.int64)
-        taken_row[i] = r
-        how[i] = label
-        used = np.concatenate([used, pairs["remit_claim"].to_numpy(dtype=np.int64) * width + r])
-    line_found = taken_row >= 0
-    source_row = np.where(line_found, taken_row, first_of)
-    ok = source_row >= 0
-    src = np.maximum(source_row, 0)
-    rows["claims_line"] = np.where(
-        line_found, cf["line"].to_numpy(dtype=np.int64)[np.maximum(taken_row, 0)], -1
-    )
-    rows["claims_match"] = np.where(line_found, how, rows["claims_match"].to_numpy(dtype=object))
-    rows["claims_source_line"] = np.where(ok, cf["source_line"].to_numpy(dtype=np.int64)[src], -1)
-    rows["claims_payer"] = np.where(ok, _text(cf["payer"])[src], "")
-    rows["plan_type"] = np.where(ok, _text(cf["plan_type"])[src], "")
-    rows["claims_locality"] = np.where(ok, _text(cf["locality"])[src], "")
-    rows["claims_setting"] = np.where(ok, _text(cf["setting"])[src], "")
-    rows["claims_nsa"] = np.where(ok, cf["nsa"].to_numpy(dtype=bool)[src], False)
-    rows["claims_date"] = np.where(ok, _dates(cf["date_of_service"])[src], np.datetime64("NaT", "D")).astype(
-        "datetime64[D]"
-    )
-    for column in ("sca_rate", "benchmark_rate"):
-        values = pd.to_numeric(cf[column], errors="coerce").to_numpy(dtype=float)
-        rows[column] = np.where(line_found, values[np.maximum(taken_row, 0)], np.nan)
-
-
-# --------------------------------------------------------------------------------------------- pricing
-
-
-_LOCALITY = re.compile(r"([A-Z]{2})\s*-?\s*(\d{1,2})")
-
-
-def _locality_id(text: str) -> str | None:
-    """``CA-18`` for ``ca 18``, ``CA18``...; '' for blank; None when it is not a locality id."""
-    t = str(text).strip().upper()
-    if not t:
-        return ""
-    m = _LOCALITY.fullmatch(t)
-    return f"{m.group(1)}-{m.group(2).zfill(2)}" if m else None
-
-
-def _gpci_localities(year: int) -> set[str] | None:
-    """The localities with GPCIs embedded or imported for ``year``; None when the year has none."""
-    table = load_pfs(year).gpci
-    return None if table is None else set(table.index)
-
-
-def check_locality(locality: str, years: Iterable[int] | None = None) -> str:
-    """The canonical id of a ``--locality`` value (``CA-18``), checked against every embedded year with
-    GPCIs; raises :class:`InputError` naming the argument when it is not a Medicare locality.
-
-    >>> check_locality("ca 18")
-    'CA-18'
-    """
-    loc = _locality_id(locality)
-    if loc is None:
-        raise InputError(f"--locality: {locality!r} is not a locality id such as CA-18 (state and number)")
-    known = [(y, _gpci_localities(y)) for y in (years or available_years())]
-    with_gpci = [(y, ids) for y, ids in known if ids is not None]
-    if loc and with_gpci and all(loc not in ids for _, ids in with_gpci):
-        raise InputError(
-            f"--locality: {loc} is not a Medicare locality in {', '.join(str(y) for y, _ in with_gpci)}"
-        )
-    return loc
-
-
-def _place(rows: pd.DataFrame, locality: str | None, setting: str | None) -> None:
-    """Locality, setting and where they came from (in place)."""
-    from_claims = rows["claims_source_line"].to_numpy() >= 0 if "claims_source_line" in rows else None
-    n = len(rows)
-    loc = np.full(n, locality or "", dtype=object)
-    st = np.full(n, setting or "facility", dtype=object)
-    what = []
-    if locality:
-        what.append("--locality")
-    if setting:
-        what.append("--setting")
-    source = np.full(
-        n, " and ".join(what) if what else "national, facility (no locality given)", dtype=object
-    )
-    if from_claims is not None and from_claims.any():
-        cl = rows["claims_locality"].to_numpy(dtype=object)
-        cs = rows["claims_setting"].to_numpy(dtype=object)
-        loc = np.where(from_claims, cl, loc)
-        st = np.where(from_claims & (cs != ""), cs, st)
-        source = np.where(
-            from_claims,
-            np.where(cl == "", "claims file (no locality: national)", "claims file"),
-            source,
-        )
-    rows["locality"] = np.array([_locality_id(x) or "" for x in loc], dtype=object)
-    rows["setting"] = st
-    rows["place_from"] = source
-
-
-def _check_claims_localities(rows: pd.DataFrame, years: np.ndarray, source: str) -> list[Problem]:
-    """Claims-file localities that are not Medicare localities in the year of the lines that use them."""
-    problems: list[Problem] = []
-    if "claims_source_line" not in rows:
-        return problems
-    seen: set[tuple[int, str]] = set()
-    raw = rows["claims_locality"].to_numpy(dtype=object)
-    lines = rows["claims_source_line"].to_numpy()
-    for i in np.flatnonzero((lines >= 0) & (raw != "")):
-        text, year, line = str(raw[i]), int(years[i]) if years[i] > 0 else 0, int(lines[i])
-        if (line, text) in seen:
-            continue
-        seen.add((line, text))
-        loc = _locality_id(text)
-        if loc is None:
-            problems.append(Problem(source, line, "locality", f"{text!r} is not a locality id such as CA-18"))
-        elif year in available_years():
-            ids = _gpci_localities(year)
-            if ids is not None and loc not in ids:
-                problems.append(
-                    Problem(source, line, "locality", f"{text!r} is not a {year} Medicare locality")
-                )
-    return problems
-
-
-def _price(
-    rows: pd.DataFrame,
-    profiles: Mapping[str, PayerProfile],
-    benchmark: ChargeBenchmark | None,
-    claims_source: str,
-) -> None:
-    """Medicare amount, method, benchmark and expected allowed of every row (in place)."""
-    n = len(rows)
-    profile = [profiles[p] for p in rows["profile_id"]]
-    service = rows["service_from"].to_numpy(dtype="datetime64[D]")
-    service = np.where(np.isnat(service), rows["statement_from"].to_numpy(dtype="datetime64[D]"), service)
-    service = np.where(np.isnat(service), rows["claims_date"].to_numpy(dtype="datetime64[D]"), service)
-    rows["service_date"] = service
-    dos_year = np.where(np.isnat(service), 0, service.astype("datetime64[Y]").astype(np.int64) + 1970)
-    year = np.array([p.medicare_year or y for p, y in zip(profile, dos_year, strict=True)], dtype=np.int64)
-    problems = _check_claims_localities(rows, year, claims_source)
-    if problems:
-        raise FileError(problems)
-
-    status = rows["status"].to_numpy(dtype=object)
-    units = rows["units"].to_numpy(dtype=float)
-    code = rows["procedure_code"].to_numpy(dtype=object)
-    note = np.full(n, "", dtype=object)
-    reasons = [
-        (rows["whole_claim"].to_numpy(dtype=bool), "no service lines: the claim is paid as a whole"),
-        (status == "22", "a reversal is not priced"),
-        (rows["qualifier"].to_numpy(dtype=object) != "HC", "not a HCPCS/CPT code (SVC01 qualifier)"),
-        (code == "", "no procedure code"),
-        (~np.isfinite(units) | (units < 1) | (units != np.round(units)), "units are not a whole number >= 1"),
-        (dos_year == 0, "no service date"),
-    ]
-    years = set(available_years())
-    for mask, text in reasons:
-        note = np.where((note == "") & mask, text, note)
-    for y in np.unique(year[note == ""]):
-        if int(y) not in years:
-            note = np.where((note == "") & (year == y), f"no {int(y)} Medicare fee schedule in oonkit", note)
-    loc = rows["locality"].to_numpy(dtype=object)
-    for y in np.unique(year[(note == "") & (loc != "")]):
-        if _gpci_localities(int(y)) is None:
-            note = np.where(
-                (note == "") & (year == y) & (loc != ""),
-                f"no {int(y)} GPCIs in oonkit for the locality (oonkit data import-pfs adds them)",
-                note,
-            )
-    medicare = np.full(n, np.nan)
-    priceable = np.flatnonzero(note == "")
-    if priceable.size:
-        priced = price_claim(
-            rows["claim_id"].to_numpy()[priceable],
-            code[priceable],
-            rows["modifiers"].to_numpy(dtype=object)[priceable],
-            units[priceable],
-            loc[priceable],
-            rows["setting"].to_numpy(dtype=object)[priceable],
-            year[priceable],
-            date_of_service=service[priceable],
-        )
-        ok = priced["priced"].to_numpy(dtype=bool)
-        medicare[priceable] = priced["allowed"].to_numpy(dtype=float)
-        adjustments = priced["adjustments"].to_numpy(dtype=object)
-        why = priced["note"].to_numpy(dtype=object)
-        note[priceable] = np.where(ok, adjustments, why)
-        rows["medicare_priced"] = np.zeros(n, dtype=bool)
-        rows.loc[priceable, "medicare_priced"] = ok
-    else:
-        rows["medicare_priced"] = np.zeros(n, dtype=bool)
-    rows["medicare"] = medicare
-    rows["medicare_note"] = note
-    rows["medicare_year"] = year
-
-    sca = rows["sca_rate"].to_numpy(dtype=float)
-    has_sca = ~np.isnan(sca)
-    method = np.array([p.method for p in profile], dtype=object)
-    factor = np.array([p.factor for p in profile], dtype=float)
-    method = np.where(has_sca, "Flat rate", method)
-    factor = np.where(has_sca, 1.0, factor)
-    percentile = np.array([p.percentile if p.percentile else np.nan for p in profile], dtype=float)
-    bench = rows["benchmark_rate"].to_numpy(dtype=float).copy()
-    bench_note = np.where(np.isnan(bench), "", "claims file benchmark_rate").astype(object)
-    wants = (method == "Charge percentile") & np.isnan(bench)
-    if wants.any():
-        if benchmark is None:
-            bench_note[wants] = "no charge benchmark (give --benchmark, or benchmark_rate in the claims file)"
-        else:
-            amount, why = benchmark.amount(
-                code[wants], percentile[wants], loc[wants], rows["modifiers"].to_numpy(dtype=object)[wants]
-            )
-            bench[wants] = amount
-            bench_note[wants] = np.where(np.isnan(amount), why, f"{benchmark.source}")
-    lesser = np.array([p.lesser_of for p in profile], dtype=bool)
-    charge = rows["charge"].to_numpy(dtype=float)
-    expected = np.asarray(allowed_amount(method, charge, medicare, factor, bench, sca, lesser), dtype=float)
-    expected = np.where(status == "22", np.nan, expected)
-    rows["method"] = method
-    rows["factor"] = factor
-    rows["percentile"] = percentile
-    rows["benchmark"] = bench
-    rows["benchmark_note"] = bench_note
-    rows["lesser_of"] = lesser
-    rows["expected"] = round_cents(expected)
-    basis = np.select(
-        [method == "Percent of Medicare", method == "Charge percentile", method == "Flat rate"],
-        [medicare, bench, sca],
-        charge,
-    )
-    missing = np.select(
-        [
-            status == "22",
-            method == "Percent of Medicare",
-            method == "Charge percentile",
-            method == "Flat rate",
-        ],
-        [
-            "a reversal is not priced",
-            np.where(
-                rows["whole_claim"].to_numpy(dtype=bool),
-                note.astype(str),
-                "no Medicare amount: " + note.astype(str),
-            ),
-            "no benchmark amount: " + bench_note.astype(str),
-            "Flat rate: no agreed rate (sca_rate in the claims file)",
-        ],
-        "no billed amount",
-    )
-    rows["expected_note"] = np.where(np.isnan(expected), missing, "").astype(object)
-    rows["basis"] = basis
-
-
 # -------------------------------------------------------------------------------------- classification
 
 
@@ -1098,7 +415,6 @@ def _reasons(
 ) -> np.ndarray:
     carc = carc_codes()
     rarc = rarc_codes()
-    groups = group_codes()
     out = np.full(n, "", dtype=object)
     col = {
         k: rows[k].to_numpy(dtype=object)
@@ -1218,7 +534,6 @@ def _reasons(
             out[i] += f" (billed as {col['original_code'][i]}, paid as {col['procedure_code'][i]})"
         if claims_nsa[i] and not col["nsa_codes"][i] and c not in (LineClass.REVERSAL, LineClass.REVERSED):
             out[i] += " (the claims file marks this claim NSA but the remit has no NSA remark)"
-    del groups
     return out
 
 
@@ -1346,8 +661,8 @@ def _reversals(remit: Remit) -> pd.DataFrame:
     """One row per reversal, with the claim it reverses and the one that corrects it (when read)."""
     claims = remit.claims
     rev = claims[claims["status"] == "22"]
-    pay_date = _dates(remit.payments["payment_date"])[claims["payment_id"].to_numpy(dtype=np.int64)]
-    icn = _text(claims["payer_claim_id"])
+    pay_date = date_array(remit.payments["payment_date"])[claims["payment_id"].to_numpy(dtype=np.int64)]
+    icn = text_array(claims["payer_claim_id"])
     paid = claims["paid"].to_numpy(dtype=float)
     original = rev["reversal_of"].to_numpy(dtype=np.int64, na_value=-1)
     corrected = rev["corrected_by"].to_numpy(dtype=np.int64, na_value=-1)
@@ -1370,9 +685,9 @@ def _reversals(remit: Remit) -> pd.DataFrame:
     )
     return pd.DataFrame(
         {
-            "payer": _text(rev["payer"]),
-            "patient_control_number": _text(rev["patient_control_number"]),
-            "payer_claim_id": _text(rev["payer_claim_id"]),
+            "payer": text_array(rev["payer"]),
+            "patient_control_number": text_array(rev["patient_control_number"]),
+            "payer_claim_id": text_array(rev["payer_claim_id"]),
             "payment_date": pay_date[rev["claim_id"].to_numpy(dtype=np.int64)],
             "billed": rev["billed"].to_numpy(dtype=float),
             "paid": reversal_paid,
@@ -1388,7 +703,7 @@ def _reversals(remit: Remit) -> pd.DataFrame:
             "corrected_payer_claim_id": np.where(has_correction, icn[c], ""),
             "corrected_paid": np.where(has_correction, paid[c], np.nan),
             "note": notes.astype(object),
-            "file": _text(rev["file"]),
+            "file": text_array(rev["file"]),
             "segment": rev["segment"].to_numpy(dtype=np.int64),
             "claim_id": rev["claim_id"].to_numpy(dtype=np.int64),
             "original_claim_id": original,
@@ -1464,19 +779,22 @@ def find_underpayments(
         profiles["_default"] = load_profiles()["_default"]
     tolerance = tolerance or default_tolerance()
     as_of = as_of or dt.date.today()
-    if setting is not None and str(setting).strip().lower() not in SETTINGS:
-        raise InputError(f"--setting: {setting!r} is not facility or nonfacility")
     if setting is not None:
-        setting = "nonfacility" if SETTINGS[str(setting).strip().lower()] else "facility"
+        key = str(setting).strip().upper()
+        if key not in SETTINGS:
+            raise InputError(f"--setting: {setting!r} is not facility or nonfacility")
+        setting = "nonfacility" if SETTINGS[key] else "facility"
     if locality:
         locality = check_locality(locality)
+    if claims is not None:
+        check_claims_file(claims, claims_source)
     notes: list[str] = []
-    rows = _rows(remit)
-    _adjustments(rows, remit)
-    _join_claims(rows, claims)
-    _profiles(rows, profiles, notes)
-    _place(rows, locality, setting)
-    _price(rows, profiles, benchmark, claims_source)
+    rows = line_rows(remit)
+    add_amounts_and_codes(rows, remit)
+    join_claims(rows, claims)
+    match_profiles(rows, profiles, notes)
+    place_lines(rows, locality, setting)
+    price_lines(rows, profiles, benchmark)
     classify(rows, tolerance)
     _deadlines(rows, profiles, as_of)
     status = rows["status"].to_numpy(dtype=object)
@@ -1505,7 +823,7 @@ def find_underpayments(
         notes=tuple(notes),
         as_of=as_of,
         tolerance=tolerance,
-        files=tuple(dict.fromkeys(_text(remit.payments["file"]))),
+        files=tuple(dict.fromkeys(text_array(remit.payments["file"]))),
     )
 
 

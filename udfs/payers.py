@@ -117,7 +117,9 @@ def parse_profile(text: str, source: str, defaults: dict[str, Any] | None = None
         aliases = []
     for alias in aliases:
         if not isinstance(alias, str):
-            bad("aliases", f"{alias!r} is not text: write payer ids in quotes ('00123') to keep leading zeros")
+            bad(
+                "aliases", f"{alias!r} is not text: write payer ids in quotes ('00123') to keep leading zeros"
+            )
         elif not alias.strip():
             bad("aliases", "an alias is empty")
     cleaned = [" ".join(a.split()) for a in aliases if isinstance(a, str) and a.strip()]
@@ -204,7 +206,9 @@ def _ambiguous(profiles: Mapping[str, PayerProfile]) -> list[Problem]:
     return problems
 
 
-def find_profile(names: Iterable[object], profiles: Mapping[str, PayerProfile]) -> tuple[PayerProfile, str] | None:
+def find_profile(
+    names: Iterable[object], profiles: Mapping[str, PayerProfile]
+) -> tuple[PayerProfile, str] | None:
     """The profile that answers to the first of ``names`` that matches a profile's id, name or alias.
 
     Parameters
