@@ -416,6 +416,11 @@ def _reasons(
     carc = carc_codes()
     rarc = rarc_codes()
     out = np.full(n, "", dtype=object)
+    # amounts in words are the cents the report shows (rounded once, half away from zero)
+    plan_paid, patient, received, expected, gap, allowance = (
+        np.asarray(round_cents(a), dtype=float)
+        for a in (plan_paid, patient, received, expected, gap, allowance)
+    )
     col = {
         k: rows[k].to_numpy(dtype=object)
         for k in (
@@ -438,13 +443,14 @@ def _reasons(
         )
     }
     num = {k: rows[k].to_numpy(dtype=float) for k in ("factor", "percentile", "basis", "charge")}
+    num["basis"] = np.asarray(round_cents(num["basis"]), dtype=float)
     lesser = rows["lesser_of"].to_numpy(dtype=bool)
     claims_nsa = rows["claims_nsa"].to_numpy(dtype=bool)
     names = rows["claim_id"].to_numpy()
     pcn_of = dict(zip(names, col["patient_control_number"], strict=True))
 
     def money(x: float) -> str:
-        return f"{round_cents(x):,.2f}"
+        return f"{x:,.2f}"  # x is in cents already (or a difference of two such amounts)
 
     def basis(i: int) -> str:
         return _basis_words(
@@ -609,13 +615,6 @@ def _claims_table(rows: pd.DataFrame, remit: Remit) -> pd.DataFrame:
     claims = remit.claims
     cid = rows["claim_id"].to_numpy(dtype=np.int64)
     g = rows.groupby(cid, sort=True)
-    order = {str(c): i for i, c in enumerate(LineClass)}
-
-    def classes_text(values: pd.Series) -> str:
-        counts = values.value_counts()
-        items = sorted(counts.items(), key=lambda kv: order[str(kv[0])])
-        return ", ".join(f"{k} ({v})" if v > 1 else str(k) for k, v in items)
-
     first = g.first()
     ids = first.index.to_numpy(dtype=np.int64)
     dated = rows[~np.isnat(rows["deadline"].to_numpy(dtype="datetime64[D]"))]
@@ -639,7 +638,7 @@ def _claims_table(rows: pd.DataFrame, remit: Remit) -> pd.DataFrame:
             "priced_lines": g["expected"].count().to_numpy(dtype=np.int64),
             "gap": round_cents(g["gap"].sum(min_count=1).to_numpy(dtype=float)),
             "underpaid_lines": g["underpaid"].sum().to_numpy(dtype=np.int64),
-            "classes": g["classification"].agg(classes_text).to_numpy(dtype=object),
+            "classes": _classes_text(rows, ids),
             "deadline": pd.Series(earliest["deadline"]).reindex(ids).to_numpy(dtype="datetime64[D]"),
             "deadline_label": pd.Series(earliest["deadline_label"])
             .reindex(ids)
@@ -655,6 +654,20 @@ def _claims_table(rows: pd.DataFrame, remit: Remit) -> pd.DataFrame:
     counted = ~first["classification"].isin([str(c) for c in EXCLUDED]).to_numpy()
     out.insert(len(out.columns) - 3, "counted", counted)
     return out
+
+
+def _classes_text(rows: pd.DataFrame, ids: np.ndarray) -> np.ndarray:
+    """``underpaid (2), bundled`` for each claim of ``ids``: its lines' classes in precedence order."""
+    order = {str(c): i for i, c in enumerate(LineClass)}
+    counts = rows.groupby(["claim_id", "classification"], sort=False).size().reset_index(name="n")
+    counts["order"] = counts["classification"].map(order)
+    counts = counts.sort_values(["claim_id", "order"], kind="stable")
+    texts: dict[int, list[str]] = {}
+    for claim, cls, k in zip(
+        counts["claim_id"].tolist(), counts["classification"].tolist(), counts["n"].tolist(), strict=True
+    ):
+        texts.setdefault(claim, []).append(f"{cls} ({k})" if k > 1 else cls)
+    return np.array([", ".join(texts.get(int(c), [])) for c in ids], dtype=object)
 
 
 def _reversals(remit: Remit) -> pd.DataFrame:

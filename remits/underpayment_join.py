@@ -25,11 +25,11 @@ from .underpayment_rows import date_array, text_array
 def match_profiles(rows: pd.DataFrame, profiles: Mapping[str, PayerProfile], notes: list[str]) -> None:
     """Add ``profile_id``, ``profile_match`` and the display ``payer`` (in place)."""
     keys = rows[["payer_name", "payer_id", "payer_reference", "claims_payer"]].astype(str)
-    combos = keys.drop_duplicates()
-    found: dict[tuple[str, ...], tuple[str, str]] = {}
+    codes, combos = pd.MultiIndex.from_frame(keys).factorize()
+    found: list[tuple[str, str]] = []
     default = profiles["_default"]
     unknown: list[str] = []
-    for combo in combos.itertuples(index=False):
+    for combo in combos:
         name, pid, ref, claims_payer = combo
         match = None
         for value, where in ((name, "N1*PR name"), (pid, "N1*PR payer id"), (ref, "REF*2U payer id")):
@@ -46,10 +46,9 @@ def match_profiles(rows: pd.DataFrame, profiles: Mapping[str, PayerProfile], not
             label = name or pid or ref or "(payer not named)"
             if label not in unknown:
                 unknown.append(label)
-        found[tuple(combo)] = match
-    matched = [found[tuple(k)] for k in keys.itertuples(index=False)]
-    rows["profile_id"] = np.array([m[0] for m in matched], dtype=object)
-    rows["profile_match"] = np.array([m[1] for m in matched], dtype=object)
+        found.append(match)
+    rows["profile_id"] = np.array([m[0] for m in found], dtype=object)[codes]
+    rows["profile_match"] = np.array([m[1] for m in found], dtype=object)[codes]
     named = np.where(
         rows["profile_id"].to_numpy() != default.id,
         rows["profile_id"].map(lambda p: profiles[p].name).to_numpy(dtype=object),

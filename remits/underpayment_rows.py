@@ -6,6 +6,7 @@ remark codes, read by category from ``templates/codes``.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -164,8 +165,11 @@ def _joined_by(keys: np.ndarray, values: np.ndarray, size: int, sep: str) -> np.
     """For each key 0..size-1 its values joined in order ('' where none)."""
     out = np.full(size, "", dtype=object)
     if keys.size:
-        joined = pd.Series(values, dtype=object).groupby(keys, sort=False).agg(sep.join)
-        out[joined.index.to_numpy(dtype=np.int64)] = joined.to_numpy(dtype=object)
+        order = np.argsort(keys, kind="stable")
+        k, v = keys[order], values[order].tolist()
+        bounds = np.flatnonzero(np.r_[True, k[1:] != k[:-1], True]).tolist()
+        for a, b in itertools.pairwise(bounds):
+            out[k[a]] = sep.join(v[a:b])
     return out
 
 

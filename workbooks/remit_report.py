@@ -11,12 +11,14 @@ encrypted when a password is given (:func:`workbooks.saving.save`).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
-from collections.abc import Callable, Sequence
-from copy import copy
+import re
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -31,10 +33,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from remits.underpayment import CLASS_MEANING, EXCLUDED, LineClass, Underpayments
+from udfs.atomic import atomic_path
 from udfs.deadlines import load_rules
 from udfs.payers import PayerProfile
 
-from .saving import save
+from .saving import write_encrypted
 from .styles import register
 from .tables import FORMULA_START, style_arrays, text_cell
 
@@ -235,6 +238,17 @@ def _cell_value(value: Any, type_: str) -> Any:
     return text or None
 
 
+@dataclass
+class _Rows:
+    """Data rows of a values table, written straight into the sheet's XML after openpyxl saved the rest."""
+
+    sheet: int  # 1-based position of the sheet: xl/worksheets/sheet<n>.xml
+    first: int  # sheet row of the first record
+    columns: Sequence[Col]
+    data: pd.DataFrame
+    styles: list[tuple[int, int]]  # cell style ids per column: plain, quote-prefixed
+
+
 def write_values_table(
     ws,
     name: str,
@@ -243,10 +257,14 @@ def write_values_table(
     data: pd.DataFrame,
     subtotals: bool = True,
     empty: str = "",
+    deferred: list[_Rows] | None = None,
 ) -> tuple[int, int]:
     """A title on row 1, the header on row 3 and one row per record below, as an Excel table named
     ``name`` with filters. Row 2 holds SUBTOTAL(109, ...) of the amount columns (the rows the filter shows)
-    when ``subtotals``, or the text ``empty`` when there is no record. Returns (header row, last row)."""
+    when ``subtotals``, or the text ``empty`` when there is no record. Returns (header row, last row).
+
+    The records are not written through openpyxl (about 20 microseconds a cell): they are added to
+    ``deferred`` and :func:`_splice` writes them into the saved package, about 30 times faster."""
     for i, col in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(i)].width = col.width
     header_row = 3
@@ -272,27 +290,16 @@ def write_values_table(
             cell.comment = Comment(col.note, "oonkit", width=300, height=110)
         header.append(cell)
     ws.append(header)
-    templates = [style_arrays(ws, _style_of(c.type)) for c in columns]
-    values: list[Any] = [data[c.key].to_numpy(dtype=object) if len(data) else [] for c in columns]
-    types = [c.type for c in columns]
-    for r in range(len(data)):
-        row: list[Any] = []
-        for j, type_ in enumerate(types):
-            v = _cell_value(values[j][r], type_)
-            if v is None:
-                row.append(None)
-                continue
-            plain, quoted = templates[j]
-            cell = WriteOnlyCell(ws, v)
-            if isinstance(v, str):
-                cell.data_type = "s"  # outside text stays text, even when it starts with "="
-                cell._style = copy(quoted if v.startswith(FORMULA_START) else plain)
-            else:
-                cell._style = copy(plain)
-            row.append(cell)
-        ws.append(row)
     last = header_row + max(len(data), 1)
     if len(data):
+        wb = ws.parent
+        styles = []
+        for col in columns:
+            plain, quoted = style_arrays(ws, _style_of(col.type))
+            styles.append((wb._cell_styles.add(plain), wb._cell_styles.add(quoted)))
+        if deferred is None:
+            raise ValueError("write_values_table: give a list for the deferred rows")
+        deferred.append(_Rows(wb.sheetnames.index(ws.title) + 1, header_row + 1, columns, data, styles))
         ref = f"A{header_row}:{get_column_letter(len(columns))}{last}"
         table = Table(displayName=name, ref=ref)
         table.tableStyleInfo = TableStyleInfo(name="TableStyleLight9", showRowStripes=True)
@@ -301,6 +308,109 @@ def write_values_table(
             column.name = col.header
         ws._tables.add(table)
     return header_row, last
+
+
+_ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ESCAPED = re.compile("_(x[0-9A-Fa-f]{4}_)")
+_EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
+_CHUNK = 5000
+
+
+def _xml_text(text: str) -> str:
+    """Text for a ``<t>`` element: XML-escaped, characters XML cannot hold written as Excel's ``_xHHHH_``
+    (and a literal ``_xHHHH_`` protected as ``_x005F_xHHHH_``, as Excel does)."""
+    if "_x" in text:
+        text = _ESCAPED.sub(r"_x005F_\1", text)
+    if _ILLEGAL_XML.search(text):
+        text = _ILLEGAL_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _column_cells(
+    col: Col, letter: str, values: np.ndarray, rows: range, style: tuple[int, int]
+) -> list[str]:
+    """The ``<c>`` element of each value of one column ('' for an empty cell)."""
+    plain, quoted = style
+    if col.type in ("amount", "fraction", "integer", "days"):
+        numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=float)
+        if col.type in ("integer", "days"):
+            return [
+                "" if v != v else f'<c r="{letter}{r}" s="{plain}"><v>{int(v)}</v></c>'
+                for r, v in zip(rows, numbers.tolist(), strict=True)
+            ]
+        return [
+            "" if v != v else f'<c r="{letter}{r}" s="{plain}"><v>{v!r}</v></c>'
+            for r, v in zip(rows, numbers.tolist(), strict=True)
+        ]
+    if col.type == "date":
+        days = pd.to_datetime(pd.Series(values, dtype=object)).to_numpy(dtype="datetime64[D]")
+        serial = np.where(np.isnat(days), -1, (days - _EXCEL_EPOCH).astype(np.int64))
+        return [
+            "" if v < 0 else f'<c r="{letter}{r}" s="{plain}"><v>{v}</v></c>'
+            for r, v in zip(rows, serial.tolist(), strict=True)
+        ]
+    if col.type == "flag":
+        return [
+            ""
+            if v is None or v is pd.NA or v != v
+            else f'<c r="{letter}{r}" s="{plain}" t="b"><v>{int(bool(v))}</v></c>'
+            for r, v in zip(rows, values.tolist(), strict=True)
+        ]
+    out = []
+    for r, v in zip(rows, values.tolist(), strict=True):
+        if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+            out.append("")
+            continue
+        text = str(v)
+        if not text:
+            out.append("")
+            continue
+        sid = quoted if text.startswith(FORMULA_START) else plain
+        space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
+        out.append(f'<c r="{letter}{r}" s="{sid}" t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>')
+    return out
+
+
+def _row_chunks(rows: _Rows) -> Iterator[bytes]:
+    """The ``<row>`` elements of the deferred records, a few thousand rows at a time."""
+    letters = [get_column_letter(i) for i in range(1, len(rows.columns) + 1)]
+    arrays = [rows.data[c.key].to_numpy(dtype=object) for c in rows.columns]
+    n = len(rows.data)
+    for start in range(0, n, _CHUNK):
+        stop = min(start + _CHUNK, n)
+        numbers = range(rows.first + start, rows.first + stop)
+        columns = [
+            _column_cells(col, letter, values[start:stop], numbers, style)
+            for col, letter, values, style in zip(rows.columns, letters, arrays, rows.styles, strict=True)
+        ]
+        text = "".join(
+            f'<row r="{r}">' + "".join(cells) + "</row>" for r, *cells in zip(numbers, *columns, strict=True)
+        )
+        yield text.encode("utf-8", "replace")
+
+
+def _splice(package: bytes, deferred: list[_Rows], out: BinaryIO) -> None:
+    """Copy the package openpyxl saved into ``out``, adding the deferred rows to their sheets."""
+    by_part = {f"xl/worksheets/sheet{d.sheet}.xml": d for d in deferred}
+    with (
+        zipfile.ZipFile(io.BytesIO(package)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info.filename)
+            rows = by_part.get(info.filename)
+            if rows is None:
+                target.writestr(info, data)
+                continue
+            head, tail = data.split(b"</sheetData>", 1)
+            part = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            part.compress_type = zipfile.ZIP_DEFLATED
+            with target.open(part, "w", force_zip64=True) as fh:
+                fh.write(head)
+                for chunk in _row_chunks(rows):
+                    fh.write(chunk)
+                fh.write(b"</sheetData>")
+                fh.write(tail)
 
 
 def _days_colours(ws, columns: Sequence[Col], first: int, last: int) -> None:
@@ -359,6 +469,8 @@ def _summary(ws, result: Underpayments) -> dict[str, Any]:
     payments = len(lines.drop_duplicates(["file", "trace_number", "payment_date"])) if len(lines) else 0
     dates = pd.to_datetime(lines["payment_date"]).dropna() if len(lines) else pd.Series([], dtype=object)
     span = f"payments dated {dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}; " if len(dates) else ""
+    for i, w in enumerate([30, 16, 12, 12, 12, 12, 12, 12, 12, 10, 10, 12, 50], start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w  # before the first row (a write-only sheet)
     ws.append([text_cell(ws, "Remittance review: underpayments, denials and deadlines", "oon title")])
     ws.append(
         [
@@ -485,8 +597,6 @@ def _summary(ws, result: Underpayments) -> dict[str, Any]:
             series.graphicalProperties.line.solidFill = CLASS_COLOURS[LineClass(name)]
         chart.height, chart.width = max(7.5, 1.2 * n_pay + 4), 18
         ws.add_chart(chart, f"{get_column_letter(len(heads) + 2)}4")
-    for i, w in enumerate([30, 16, 12, 12, 12, 12, 12, 12, 12, 10, 10, 12, 50], start=1):
-        ws.column_dimensions[get_column_letter(i)].width = w
     return {
         "by_payer": (pay_first, pay_total),
         "by_reason": (pr_first, pr_total),
@@ -627,22 +737,23 @@ def build_remit_report(
     wb.properties.creator = "oonkit remit"
     register(wb)
     ws = {name: wb.create_sheet(name) for name in SHEETS}
+    # a write-only sheet writes its view with its first row: freeze the panes before any row
+    for name, cell in (("Summary", "B4"), ("Lines", "F4"), ("Claims", "D4")):
+        ws[name].freeze_panes = cell
+    deferred: list[_Rows] = []
     tell = progress or (lambda _: None)
     tell("Summary")
     _summary(ws["Summary"], result)
-    ws["Summary"].freeze_panes = "B4"
     tell("Lines")
     first, last = write_values_table(
-        ws["Lines"], "Lines", "Lines", LINE_COLUMNS, result.lines, empty="No lines."
+        ws["Lines"], "Lines", "Lines", LINE_COLUMNS, result.lines, empty="No lines.", deferred=deferred
     )
     _days_colours(ws["Lines"], LINE_COLUMNS, first + 1, last)
-    ws["Lines"].freeze_panes = "F4"
     tell("Claims")
     first, last = write_values_table(
-        ws["Claims"], "Claims", "Claims", CLAIM_COLUMNS, result.claims, empty="No claims."
+        ws["Claims"], "Claims", "Claims", CLAIM_COLUMNS, result.claims, empty="No claims.", deferred=deferred
     )
     _days_colours(ws["Claims"], CLAIM_COLUMNS, first + 1, last)
-    ws["Claims"].freeze_panes = "D4"
     tell("Reversals")
     write_values_table(
         ws["Reversals"],
@@ -652,6 +763,7 @@ def build_remit_report(
         result.reversals,
         subtotals=False,
         empty="No reversals in these files.",
+        deferred=deferred,
     )
     tell("Imbalances")
     write_values_table(
@@ -662,7 +774,18 @@ def build_remit_report(
         result.imbalances,
         subtotals=False,
         empty="No imbalances: every payment, claim and line adds up.",
+        deferred=deferred,
     )
     tell("Guide")
     _guide(ws["Guide"], result, profiles)
-    return save(wb, Path(path), password)
+    tell("saving")
+    package = io.BytesIO()
+    wb.save(package)
+    path = Path(path)
+    if password is not None:
+        plain = io.BytesIO()
+        _splice(package.getvalue(), deferred, plain)
+        return write_encrypted(plain.getvalue(), path, password)
+    with atomic_path(path) as tmp, open(tmp, "wb") as fh:
+        _splice(package.getvalue(), deferred, fh)
+    return path
