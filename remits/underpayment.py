@@ -815,19 +815,21 @@ def find_underpayments(
         [f"{s} {STATUS_WORDS[s]}" if s in STATUS_WORDS else s for s in status], dtype=object
     )
     _run_notes(rows, notes, claims is not None)
-    lines = rows.copy()
-    lines["line_number"] = pd.array(
-        np.where(lines["line_number"] > 0, lines["line_number"], 0), dtype="Int64"
-    )
-    lines.loc[lines["whole_claim"], "line_number"] = pd.NA
-    lines["claims_line"] = pd.array(lines["claims_line"].to_numpy(), dtype="Int64")
-    lines.loc[lines["claims_line"] < 0, "claims_line"] = pd.NA
-    lines["line_id"] = pd.array(lines["line_id"].to_numpy(), dtype="Int64")
-    lines.loc[lines["whole_claim"], "line_id"] = pd.NA
+    claims_table = _claims_table(rows, remit)
+    extra = ["claims_nsa", "payment_date_from", "nsa_codes"]
+    whole = rows["whole_claim"].to_numpy(dtype=bool)
+    lines = rows[LINE_COLUMNS + extra]  # copy on write: the columns below are replaced, not copied
+    del rows
+    number = lines["line_number"].to_numpy(dtype=np.int64)
+    lines["line_number"] = pd.arrays.IntegerArray(np.maximum(number, 0), whole)
+    matched = lines["claims_line"].to_numpy(dtype=np.int64)
+    lines["claims_line"] = pd.arrays.IntegerArray(np.maximum(matched, 0), matched < 0)
+    ids = lines["line_id"].to_numpy(dtype=np.int64)
+    lines["line_id"] = pd.arrays.IntegerArray(np.maximum(ids, 0), whole)
+    days = lines["days_left"].to_numpy(dtype=float)
+    lines["days_left"] = pd.arrays.IntegerArray(np.nan_to_num(days).astype(np.int64), np.isnan(days))
     for column in LINE_MONEY:
         lines[column] = round_cents(lines[column].to_numpy(dtype=float))
-    lines = lines[LINE_COLUMNS + [c for c in ("claims_nsa", "payment_date_from", "nsa_codes") if c in lines]]
-    claims_table = _claims_table(rows, remit)
     return Underpayments(
         lines=lines.reset_index(drop=True),
         claims=claims_table,

@@ -299,6 +299,27 @@ def check_claims_file(claims: pd.DataFrame, source: str) -> None:
         raise FileError(problems)
 
 
+PRICE_CHUNK = 20_000  # lines per call of price_claim (whole claims)
+
+
+def _claim_chunks(claim_ids: np.ndarray, size: int) -> list[slice]:
+    """Slices of about ``size`` rows that never split a claim (rows of a claim are contiguous)."""
+    n = claim_ids.size
+    if n <= size:
+        return [slice(0, n)] if n else []
+    starts = np.flatnonzero(np.r_[True, claim_ids[1:] != claim_ids[:-1]])
+    out, begin = [], 0
+    while begin < n:
+        end = begin + size
+        if end >= n:
+            out.append(slice(begin, n))
+            break
+        end = int(starts[np.searchsorted(starts, end)]) if end <= starts[-1] else n
+        out.append(slice(begin, end))
+        begin = end
+    return out
+
+
 def price_lines(
     rows: pd.DataFrame,
     profiles: Mapping[str, PayerProfile],
@@ -341,27 +362,31 @@ def price_lines(
                 note,
             )
     medicare = np.full(n, np.nan)
+    priced_ok = np.zeros(n, dtype=bool)
     priceable = np.flatnonzero(note == "")
-    if priceable.size:
+    claim_ids = rows["claim_id"].to_numpy()
+    modifiers = rows["modifiers"].to_numpy(dtype=object)
+    settings = rows["setting"].to_numpy(dtype=object)
+    # whole claims at a time, in chunks: price_claim's working memory grows with its input
+    for part in _claim_chunks(claim_ids[priceable], PRICE_CHUNK):
+        at = priceable[part]
         priced = price_claim(
-            rows["claim_id"].to_numpy()[priceable],
-            code[priceable],
-            rows["modifiers"].to_numpy(dtype=object)[priceable],
-            units[priceable],
-            loc[priceable],
-            rows["setting"].to_numpy(dtype=object)[priceable],
-            year[priceable],
-            date_of_service=service[priceable],
+            claim_ids[at],
+            code[at],
+            modifiers[at],
+            units[at],
+            loc[at],
+            settings[at],
+            year[at],
+            date_of_service=service[at],
         )
         ok = priced["priced"].to_numpy(dtype=bool)
-        medicare[priceable] = priced["allowed"].to_numpy(dtype=float)
-        adjustments = priced["adjustments"].to_numpy(dtype=object)
-        why = priced["note"].to_numpy(dtype=object)
-        note[priceable] = np.where(ok, adjustments, why)
-        rows["medicare_priced"] = np.zeros(n, dtype=bool)
-        rows.loc[priceable, "medicare_priced"] = ok
-    else:
-        rows["medicare_priced"] = np.zeros(n, dtype=bool)
+        medicare[at] = priced["allowed"].to_numpy(dtype=float)
+        note[at] = np.where(
+            ok, priced["adjustments"].to_numpy(dtype=object), priced["note"].to_numpy(dtype=object)
+        )
+        priced_ok[at] = ok
+    rows["medicare_priced"] = priced_ok
     rows["medicare"] = medicare
     rows["medicare_note"] = note
     rows["medicare_year"] = year
@@ -401,24 +426,19 @@ def price_lines(
         [medicare, bench, sca],
         charge,
     )
-    missing = np.select(
-        [
-            status == "22",
-            method == "Percent of Medicare",
-            method == "Charge percentile",
-            method == "Flat rate",
-        ],
-        [
-            "a reversal is not priced",
-            np.where(
-                rows["whole_claim"].to_numpy(dtype=bool),
-                note.astype(str),
-                "no Medicare amount: " + note.astype(str),
-            ),
-            "no benchmark amount: " + bench_note.astype(str),
-            "Flat rate: no agreed rate (sca_rate in the claims file)",
-        ],
-        "no billed amount",
-    )
-    rows["expected_note"] = np.where(np.isnan(expected), missing, "").astype(object)
+    # why there is no expected amount, for the rows without one (object arrays: no fixed-width copies)
+    missing = np.full(n, "", dtype=object)
+    whole = rows["whole_claim"].to_numpy(dtype=bool)
+    for i in np.flatnonzero(np.isnan(expected)).tolist():
+        if status[i] == "22":
+            missing[i] = "a reversal is not priced"
+        elif method[i] == "Percent of Medicare":
+            missing[i] = note[i] if whole[i] else f"no Medicare amount: {note[i]}"
+        elif method[i] == "Charge percentile":
+            missing[i] = f"no benchmark amount: {bench_note[i]}"
+        elif method[i] == "Flat rate":
+            missing[i] = "Flat rate: no agreed rate (sca_rate in the claims file)"
+        else:
+            missing[i] = "no billed amount"
+    rows["expected_note"] = missing
     rows["basis"] = basis

@@ -502,3 +502,21 @@ def test_a_claim_without_service_lines_is_one_row():
     assert lines["received"].tolist() == [138018.40, 11980.33]
     assert set(lines["classification"]) == {LineClass.NOT_PRICED}
     assert lines["reason"].iloc[0] == "No expected amount: no service lines: the claim is paid as a whole"
+
+
+def test_pricing_in_chunks_keeps_claims_whole(monkeypatch):
+    # price_claim runs over a few thousand lines at a time; the multiple-procedure rule still sees every
+    # line of a claim, so chunks of any size give the same amounts
+    from remits import underpayment_join
+    from remits.synthetic import synthetic_835
+
+    remit = read_835(synthetic_835(claims=60, seed=4))
+    whole = find_underpayments(remit, as_of=AS_OF).lines
+    monkeypatch.setattr(underpayment_join, "PRICE_CHUNK", 5)
+    chunked = find_underpayments(remit, as_of=AS_OF).lines
+    pd.testing.assert_frame_equal(whole, chunked)
+    assert underpayment_join._claim_chunks(np.array([0, 0, 1, 1, 1, 2, 3, 3, 4]), 3) == [
+        slice(0, 5),
+        slice(5, 8),
+        slice(8, 9),
+    ]
