@@ -27,7 +27,9 @@ from remits.underpayment import LINE_MONEY, Underpayments, find_underpayments
 from udfs.charges import ChargeBenchmark
 from udfs.errors import InputError, OonError
 from udfs.money import round_cents
-from udfs.payers import load_profiles
+from udfs.payers import PayerProfile, load_profiles
+from workbooks.claims_file import read_claims
+from workbooks.remit_report import build_remit_report
 
 # money columns are rounded to cents (half away from zero, as Excel's ROUND) and written with two decimals
 MONEY = {
@@ -123,16 +125,26 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--out {out}: is a folder; give the workbook's file name (report.xlsx)")
     if getattr(args, "password", False) and out is None:
         raise InputError("--password encrypts the report workbook: give --out REPORT.xlsx too")
+    secret = passwords.password() if getattr(args, "password", False) else None  # asked before the work
+    inputs = pricing_inputs(args) if any(getattr(args, name, None) for name in PRICING_OPTIONS) else None
     remit = read_remits(args.files)  # raises RemitError listing every bad file: the CLI prints it, exit 1
     found = imbalances(remit)
     result = None
-    if any(getattr(args, name, None) for name in PRICING_OPTIONS):
-        result = underpayments(args, remit, found)
-    secret = passwords.password() if getattr(args, "password", False) else None
-    if out is not None and result is not None:
-        from workbooks.remit_report import build_remit_report
-
-        build_remit_report(result, out, load_profiles(args.payers), secret)
+    if inputs is not None:
+        profiles, claims, benchmark = inputs
+        result = find_underpayments(
+            remit,
+            profiles,
+            claims,
+            benchmark,
+            locality=args.locality,
+            setting=args.setting,
+            as_of=args.as_of,
+            claims_source=args.claims.name if args.claims else "claims file",
+            imbalances=found,
+        )
+        if out is not None:
+            build_remit_report(result, out, profiles, secret)
     if args.csv:
         extra = {"underpayments": result.lines} if result is not None else None
         write_csv(remit, found, Path(args.csv), extra)
@@ -142,24 +154,15 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def underpayments(args: argparse.Namespace, remit: Remit, found: pd.DataFrame) -> Underpayments:
-    """Price and classify every line (every input checked before anything is written)."""
-    from workbooks.claims_file import read_claims
-
+def pricing_inputs(
+    args: argparse.Namespace,
+) -> tuple[dict[str, PayerProfile], pd.DataFrame | None, ChargeBenchmark | None]:
+    """Payer profiles, claims file and benchmark, each checked (every problem listed) before the remits are
+    read."""
     profiles = load_profiles(args.payers)
     claims = read_claims(args.claims) if args.claims else None
     benchmark = ChargeBenchmark.read(args.benchmark) if args.benchmark else None
-    return find_underpayments(
-        remit,
-        profiles,
-        claims,
-        benchmark,
-        locality=args.locality,
-        setting=args.setting,
-        as_of=args.as_of,
-        claims_source=args.claims.name if args.claims else "claims file",
-        imbalances=found,
-    )
+    return profiles, claims, benchmark
 
 
 def underpayment_summary(result: Underpayments, out: Path | None) -> str:

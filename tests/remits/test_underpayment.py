@@ -520,3 +520,26 @@ def test_pricing_in_chunks_keeps_claims_whole(monkeypatch):
         slice(5, 8),
         slice(8, 9),
     ]
+
+
+def test_claims_file_payer_when_the_remit_payer_is_unknown(profiles, tmp_path):
+    claims_csv = tmp_path / "claims.csv"
+    claims_csv.write_text(
+        "claim_id,payer,date_of_service,hcpcs,billed\nK1,Test Billed Plan,2026-05-01,99285,1000\n"
+    )
+    result = run(
+        claim("K1", line("99285", 1000, 300, ("CO", "45", 700))),
+        payer="ACME HEALTH",
+        profiles=profiles,
+        claims=read_claims(claims_csv),
+    )
+    row = one(result, "K1")
+    assert (row["profile_id"], row["profile_match"]) == ("test-billed", "claims file payer Test Billed Plan")
+    assert row["expected"] == 400.0  # 40% of 1000
+
+
+def test_remits_import_neither_openpyxl_nor_workbooks():
+    from tests.test_layers import ROOT, imported_modules
+
+    for path in sorted((ROOT / "remits").glob("underpayment*.py")):
+        assert not imported_modules(path) & {"openpyxl", "workbooks", "xlwings", "oonkit"}, path.name
