@@ -14,7 +14,7 @@ import pandas as pd
 
 from udfs.money import round_cents
 
-from .codes import carc_codes, rarc_codes
+from .codes import carc_codes, group_codes, rarc_codes
 from .reader import Remit
 
 
@@ -192,7 +192,9 @@ def add_amounts_and_codes(rows: pd.DataFrame, remit: Remit) -> None:
     group = text_array(adj["group"])
     reason = text_array(adj["reason"])
     amount = adj["amount"].to_numpy(dtype=float)
-    is_pr = group == "PR"
+    groups = group_codes()
+    # the patient's share: adjustments of a group billable to the patient (PR, templates/codes/groups.csv)
+    is_pr = np.isin(group, groups.index[groups["billable_to_patient"]].to_numpy(dtype=object))
     carc = carc_codes()
     category = pd.Series(reason).map(carc["category"]).fillna("").to_numpy(dtype=object)
     # the row each adjustment belongs to: its line's, or the whole-claim row of a claim without lines
