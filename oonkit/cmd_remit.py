@@ -1,15 +1,17 @@
-"""``oonkit remit FILES... --csv DIR``: read 835 remittances, check that they balance, and write their tables
-as CSV files.
+"""``oonkit remit FILES... [--out report.xlsx] [--csv DIR]``: read 835 remittances, check that they balance,
+find underpayments, denials and deadlines, and write a report workbook and/or the tables as CSV files.
 
-Every file is read before anything is written; if any file is malformed, every bad file is listed (file,
-segment number, what is wrong), the command exits with status 1 and writes nothing. The CSV files are
-first written into a temporary folder beside ``DIR`` and then moved into place, so ``DIR`` ends up with the
-whole set or is left as it was.
+Every file is read, and every line priced and classified, before anything is written; if any file is
+malformed, every bad file is listed (file, segment number, what is wrong), the command exits with status 1
+and writes nothing; a claims file with problems is refused the same way, every problem listed. The CSV
+files are first written into a temporary folder beside ``DIR`` and then moved into place, so ``DIR`` ends up
+with the whole set or is left as it was; the workbook is written to a temporary file and renamed.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import shutil
 import tempfile
@@ -18,10 +20,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from oonkit import passwords
 from remits.balance import imbalances
 from remits.reader import Remit, read_remits
+from remits.underpayment import LINE_MONEY, Underpayments, find_underpayments
+from udfs.charges import ChargeBenchmark
 from udfs.errors import InputError, OonError
 from udfs.money import round_cents
+from udfs.payers import PayerProfile, load_profiles
+from workbooks.claims_file import read_claims
+from workbooks.remit_report import build_remit_report
 
 # money columns are rounded to cents (half away from zero, as Excel's ROUND) and written with two decimals
 MONEY = {
@@ -31,6 +39,7 @@ MONEY = {
     "adjustments": ("amount",),
     "plb": ("amount",),
     "imbalances": ("stated", "computed", "difference"),
+    "underpayments": tuple(LINE_MONEY),
 }
 # claims.csv leads with the columns a finance user looks for first
 CLAIM_FIRST = [
@@ -55,18 +64,137 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--csv",
         metavar="DIR",
         help="write payments.csv, claims.csv, lines.csv, adjustments.csv, remarks.csv, plb.csv, amounts.csv "
-        "and imbalances.csv into DIR",
+        "and imbalances.csv into DIR (and underpayments.csv when lines are priced: with --out or any of the "
+        "options below)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="REPORT.xlsx",
+        help="write the report workbook (Summary, Lines, Claims...)",
+    )
+    parser.add_argument(
+        "--claims",
+        type=Path,
+        metavar="CLAIMS",
+        help="claims file (CSV or XLSX, README 'Claims file columns'): locality, setting, plan type, rates",
+    )
+    parser.add_argument(
+        "--payers", type=Path, metavar="PAYERS_DIR", help="folder of payer profiles (YAML) to add or override"
+    )
+    parser.add_argument(
+        "--benchmark", type=Path, metavar="FILE", help="charge benchmark table (code, geo, p50..p95)"
+    )
+    parser.add_argument(
+        "--locality", metavar="LOC", help="Medicare locality of lines the claims file does not place (CA-18)"
+    )
+    parser.add_argument(
+        "--setting",
+        choices=["facility", "nonfacility"],
+        help="Medicare setting of lines the claims file does not place (default facility)",
+    )
+    parser.add_argument(
+        "--as-of",
+        type=_date,
+        metavar="DATE",
+        help="count days left to deadlines from this date (default today)",
+    )
+    parser.add_argument(
+        "--password",
+        action="store_true",
+        help=f"encrypt the report workbook (patient data); the password comes from ${passwords.ENV} or a prompt",
     )
     parser.set_defaults(func=run)
 
 
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+PRICING_OPTIONS = ("out", "claims", "payers", "benchmark", "locality", "setting", "as_of")
+
+
 def run(args: argparse.Namespace) -> int:
+    out = getattr(args, "out", None)
+    if out is not None and out.suffix.lower() != ".xlsx":
+        raise InputError(f"--out {out}: the report is an Excel workbook: name it .xlsx")
+    if out is not None and out.is_dir():
+        raise InputError(f"--out {out}: is a folder; give the workbook's file name (report.xlsx)")
+    if getattr(args, "password", False) and out is None:
+        raise InputError("--password encrypts the report workbook: give --out REPORT.xlsx too")
+    secret = passwords.password() if getattr(args, "password", False) else None  # asked before the work
+    inputs = pricing_inputs(args) if any(getattr(args, name, None) for name in PRICING_OPTIONS) else None
     remit = read_remits(args.files)  # raises RemitError listing every bad file: the CLI prints it, exit 1
     found = imbalances(remit)
+    result = None
+    if inputs is not None:
+        profiles, claims, benchmark = inputs
+        result = find_underpayments(
+            remit,
+            profiles,
+            claims,
+            benchmark,
+            locality=args.locality,
+            setting=args.setting,
+            as_of=args.as_of,
+            claims_source=args.claims.name if args.claims else "claims file",
+            imbalances=found,
+        )
+        if out is not None:
+            build_remit_report(result, out, profiles, secret)
     if args.csv:
-        write_csv(remit, found, Path(args.csv))
+        extra = {"underpayments": result.lines} if result is not None else None
+        write_csv(remit, found, Path(args.csv), extra)
     print(summary(remit, found, args.csv))
+    if result is not None:
+        print(underpayment_summary(result, out))
     return 0
+
+
+def pricing_inputs(
+    args: argparse.Namespace,
+) -> tuple[dict[str, PayerProfile], pd.DataFrame | None, ChargeBenchmark | None]:
+    """Payer profiles, claims file and benchmark, each checked (every problem listed) before the remits are
+    read."""
+    profiles = load_profiles(args.payers)
+    claims = read_claims(args.claims) if args.claims else None
+    benchmark = ChargeBenchmark.read(args.benchmark) if args.benchmark else None
+    return profiles, claims, benchmark
+
+
+def underpayment_summary(result: Underpayments, out: Path | None) -> str:
+    """The lines printed after the classification: by payer, the notes, where the report went."""
+    table = result.by_payer()
+    rows = [("Payer", "Lines", "Received", "Expected", "Gap", "Underpaid", "Denied")]
+    for r in table.itertuples(index=False):
+        rows.append(
+            (
+                str(r.payer)[:34],
+                f"{r.lines:,}",
+                f"{r.received:,.2f}",
+                f"{r.expected:,.2f}",
+                f"{r.gap:,.2f}",
+                f"{r.underpaid_lines:,}",
+                f"{r.denied_lines:,}",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    text = [
+        "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))
+        )
+        for row in rows
+    ]
+    counts = result.lines["classification"].value_counts()
+    lines = ["", f"underpayments as of {result.as_of:%Y-%m-%d}:", *text]
+    lines.append("lines by class: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+    lines += [f"note: {n}" for n in result.notes]
+    if out is not None:
+        lines.append(f"report written to {out}")
+    return "\n".join(lines)
 
 
 def summary(remit: Remit, found: pd.DataFrame, csv_dir: str | None = None) -> str:
@@ -100,14 +228,17 @@ def _for_csv(name: str, table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def write_csv(remit: Remit, found: pd.DataFrame, folder: Path) -> None:
-    """Write every table as ``<name>.csv`` into ``folder``: all files or none.
+def write_csv(
+    remit: Remit, found: pd.DataFrame, folder: Path, extra: dict[str, pd.DataFrame] | None = None
+) -> None:
+    """Write every table (and the ``extra`` ones, such as ``underpayments``) as ``<name>.csv`` into
+    ``folder``: all files or none.
 
     The files are written into a temporary folder beside ``folder`` first. A new ``folder`` is then that
     temporary folder renamed (one atomic step); into an existing ``folder`` the finished files are moved
     one by one, each move atomic, after all of them were written.
     """
-    tables = {**remit.tables(), "imbalances": found}
+    tables = {**remit.tables(), "imbalances": found, **(extra or {})}
     folder = folder.resolve()
     if folder.exists() and not folder.is_dir():
         raise InputError(f"--csv {folder}: exists and is not a folder")

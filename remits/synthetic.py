@@ -362,3 +362,293 @@ def synthetic_835(
         w.seg("GE", str(n_st), str(isa_no))
         w.seg("IEA", "1", f"{isa_no:09d}")
     return "".join(w.out).encode("ascii")
+
+
+# ------------------------------------------------------------------------------ remits built from claims
+
+
+@dataclass(frozen=True)
+class RemitLine:
+    """One service line of :func:`build_835`: amounts in dollars; ``adjustments`` are (group, reason,
+    amount) and must make the line balance (``charge - paid = sum of amounts``)."""
+
+    code: str
+    charge: float
+    paid: float
+    adjustments: tuple[tuple[str, str, float], ...] = ()
+    modifiers: tuple[str, ...] = ()
+    units: int = 1
+    service_date: str = ""  # CCYYMMDD
+    control_number: str = ""  # REF*6R
+    allowed: float | None = None  # AMT*B6
+    remarks: tuple[str, ...] = ()  # LQ*HE
+    billed_as: tuple[str, ...] = ()  # SVC06: the code and modifiers billed, when the payer paid another
+
+
+@dataclass(frozen=True)
+class RemitClaim:
+    """One claim (CLP loop) of :func:`build_835`; billed, paid and patient responsibility are the sums of
+    its lines (plus its own ``adjustments`` at claim level, which reduce the paid amount)."""
+
+    pcn: str
+    icn: str
+    lines: tuple[RemitLine, ...]
+    status: str = "1"
+    filing_indicator: str = "CI"
+    facility: str = "22"
+    frequency: str = "1"
+    patient: tuple[str, str, str] = ("DEMO", "PATIENT", "")  # last, first, member id
+    remarks: tuple[str, ...] = ()  # MOA remark codes
+    adjustments: tuple[tuple[str, str, float], ...] = ()  # claim-level CAS
+    statement_date: str = ""
+    reversal: bool = False  # CLP02 22: every amount of the lines negated
+
+
+@dataclass(frozen=True)
+class RemitPayment:
+    """One transaction set (a check or EFT) of :func:`build_835`."""
+
+    payer: str
+    payment_date: str  # CCYYMMDD
+    trace: str
+    claims: tuple[RemitClaim, ...]
+    payer_id: str = ""  # N1*PR04 (qualifier XV) when given
+    payer_reference: str = ""  # REF*2U when given
+    plb: tuple[tuple[str, str, float], ...] = ()  # (reason, reference, amount)
+
+
+def _cents(amount: float) -> int:
+    return round(amount * 100)
+
+
+def build_835(
+    payments: list[RemitPayment] | tuple[RemitPayment, ...],
+    *,
+    payee: tuple[str, str, str] = PAYEE,
+    control: int = 1,
+    date: str = "20260101",
+) -> bytes:
+    """An 835 file of the given payments, one ISA/GS envelope, one ST/SE per payment, balanced by
+    construction: CLP03/04/05 and BPR02 are computed from the lines; a line whose adjustments do not
+    balance raises ValueError (this builder makes test and demo files, not broken ones).
+
+    >>> line = RemitLine("99285", 1500.0, 300.0, (("CO", "45", 1100.0), ("PR", "2", 100.0)))
+    >>> data = build_835([RemitPayment("SUMMIT HEALTH PLAN", "20260116", "EFT1", (RemitClaim("C1", "I1", (line,)),))])
+    >>> b"CLP*C1*1*1500.00*300.00*100.00*CI*I1*22*1~" in data
+    True
+    """
+    w = _Writer("*", ":", "~", "\n")
+    w.out.append(
+        f"ISA*00*{'':10}*00*{'':10}*ZZ*{'DEMOPAYER':15}*ZZ*{'RIVERBEND':15}*{date[2:]}*0900*^*00501*"
+        f"{control:09d}*0*P*:~\n"
+    )
+    w.seg("GS", "HP", "DEMOPAYER", "RIVERBEND", date, "0900", str(control), "X", "005010X221A1")
+    for st_no, pay in enumerate(payments, start=1):
+        body: list[list[str]] = []
+        total = 0
+        claim_segments: list[list[str]] = []
+        for claim in pay.claims:
+            sign = -1 if claim.reversal else 1
+            billed = paid = patient = 0
+            lines: list[list[str]] = []
+            for ln in claim.lines:
+                if _cents(ln.charge) - _cents(ln.paid) != sum(_cents(a) for _, _, a in ln.adjustments):
+                    raise ValueError(f"claim {claim.pcn} line {ln.code}: charge - paid != adjustments")
+                billed += _cents(ln.charge)
+                paid += _cents(ln.paid)
+                patient += sum(_cents(a) for g, _, a in ln.adjustments if g == "PR")
+                svc = ["SVC", w.comp("HC", ln.code, *ln.modifiers), _money(sign * _cents(ln.charge))]
+                svc += [_money(sign * _cents(ln.paid)), "", str(ln.units) if ln.units != 1 else ""]
+                if ln.billed_as:
+                    svc.append(w.comp("HC", *ln.billed_as))
+                lines.append(svc)
+                if ln.service_date:
+                    lines.append(["DTM", "472", ln.service_date])
+                for group in dict.fromkeys(g for g, _, _ in ln.adjustments):
+                    cas = ["CAS", group]
+                    for g, reason, amount in ln.adjustments:
+                        if g == group:
+                            cas += [reason, _money(sign * _cents(amount)), ""]
+                    lines.append(cas)
+                if ln.control_number:
+                    lines.append(["REF", "6R", ln.control_number])
+                if ln.allowed is not None:
+                    lines.append(["AMT", "B6", _money(sign * _cents(ln.allowed))])
+                if ln.remarks:
+                    lines.append(["LQ", "HE", ln.remarks[0]])
+                    lines += [["LQ", "HE", r] for r in ln.remarks[1:]]
+            claim_adj = sum(_cents(a) for _, _, a in claim.adjustments)
+            patient += sum(_cents(a) for g, _, a in claim.adjustments if g == "PR")
+            paid -= claim_adj
+            status = "22" if claim.reversal else claim.status
+            clp = ["CLP", claim.pcn, status, _money(sign * billed), _money(sign * paid)]
+            clp += [_money(sign * patient) if patient else "", claim.filing_indicator, claim.icn]
+            clp += [claim.facility, claim.frequency]
+            segs: list[list[str]] = [clp]
+            for group in dict.fromkeys(g for g, _, _ in claim.adjustments):
+                cas = ["CAS", group]
+                for g, reason, amount in claim.adjustments:
+                    if g == group:
+                        cas += [reason, _money(sign * _cents(amount)), ""]
+                segs.append(cas)
+            last, first, member = claim.patient
+            segs.append(["NM1", "QC", "1", last, first, "", "", "", "MI" if member else "", member])
+            if claim.remarks:
+                segs.append(["MOA", "", "", *claim.remarks])
+            if claim.statement_date:
+                segs.append(["DTM", "232", claim.statement_date])
+                segs.append(["DTM", "233", claim.statement_date])
+            claim_segments += segs + lines
+            total += sign * paid
+        total -= sum(_cents(a) for _, _, a in pay.plb)
+        method = "ACH" if total else "NON"
+        bpr = ["BPR", "I" if total else "H", _money(abs(total)), "C" if total >= 0 else "D", method]
+        bpr += ["CCP", "01", "011000015", "DA", "123456789", "1999999999", "", "01", "021000021", "DA"]
+        bpr += ["987654321", pay.payment_date] if total else ["", pay.payment_date]
+        if not total:
+            bpr[5:15] = [""] * 10
+        body.append(bpr)
+        body.append(["TRN", "1", pay.trace, "1999999999"])
+        body.append(["DTM", "405", pay.payment_date])
+        body.append(["N1", "PR", pay.payer, *(("XV", pay.payer_id) if pay.payer_id else ())])
+        body.append(["N3", "PO BOX 1000"])
+        body.append(["N4", "HARTFORD", "CT", "06101"])
+        if pay.payer_reference:
+            body.append(["REF", "2U", pay.payer_reference])
+        body.append(["PER", "BL", "PROVIDER SERVICES", "TE", "8005551212"])
+        body.append(["N1", "PE", payee[0], "XX", payee[1]])
+        body.append(["REF", "TJ", payee[2]])
+        if claim_segments:
+            body.append(["LX", "1"])
+            body += claim_segments
+        if pay.plb:
+            row = ["PLB", payee[1], f"{pay.payment_date[:4]}1231"]
+            for reason, reference, amount in pay.plb:
+                row += [w.comp(reason, reference), _money(_cents(amount))]
+            body.append(row)
+        w.seg("ST", "835", f"{st_no:04d}")
+        for s in body:
+            w.seg(*s)
+        w.seg("SE", str(len(body) + 2), f"{st_no:04d}")
+    w.seg("GE", str(len(payments)), str(control))
+    w.seg("IEA", "1", f"{control:09d}")
+    return "".join(w.out).encode("ascii")
+
+
+# ------------------------------------------------------------------------------------------ the demo remits
+
+#: How each demo payer names itself on its remits (N1*PR name, N1*PR04 id, REF*2U id, CLP06); the
+#: profiles in templates/payers list the names and ids that differ from their own as aliases.
+DEMO_PAYERS: dict[str, tuple[str, str, str, str]] = {
+    "summit-health": ("SUMMIT HEALTH PLAN", "61101", "", "CI"),
+    "northwind-trust": ("NORTHWIND BENEFIT TRUST", "", "NWT50", "CI"),
+    "keystone-mutual": ("KEYSTONE MUTUAL INS CO", "", "KMI77", "CI"),
+    "harbor-advantage": ("HARBOR MEDICARE ADVANTAGE", "HMA88", "", "16"),
+}
+#: A deductible carries at most this much of a line's patient share when the demo lists PR-1 and PR-2.
+DEMO_DEDUCTIBLE = 500.0
+#: The demo's reprocessed claim: reversed and paid again, unchanged, a week after its first payment.
+DEMO_REVERSAL = ("C4001", "20260206")
+
+
+def _demo_line(row: dict[str, str]) -> RemitLine:
+    billed, paid, patient = float(row["billed"]), float(row["initial_paid"]), float(row["patient_paid"])
+    codes = row["carc_codes"].split()
+    groups = [c.split("-", 1) for c in codes]
+    adjustments: list[tuple[str, str, float]] = []
+    if row["status"] == "Denied":
+        group, reason = groups[0]
+        adjustments.append((group, reason, billed))
+    else:
+        pr = [r for g, r in groups if g == "PR"]
+        if patient:
+            if pr == ["1", "2"]:
+                deductible = min(patient, DEMO_DEDUCTIBLE)
+                shares = [("1", deductible), ("2", round(patient - deductible, 2))]
+            else:
+                shares = [(pr[0], patient)]
+            cut = round(billed - paid - patient, 2)
+            if cut:
+                adjustments.append(("CO", "45", cut))
+            adjustments += [("PR", r, a) for r, a in shares if a]
+        elif billed - paid:
+            adjustments.append(("CO", "45", round(billed - paid, 2)))
+    date = row["date_of_service"].replace("-", "")
+    return RemitLine(
+        code=row["hcpcs"],
+        charge=billed,
+        paid=0.0 if row["status"] == "Denied" else paid,
+        adjustments=tuple(adjustments),
+        modifiers=tuple(row["modifier"].split()),
+        units=int(row["units"] or 1),
+        service_date=date,
+        control_number=row["line"],
+        allowed=None if row["status"] == "Denied" else round(paid + patient, 2),
+    )
+
+
+def demo_remits(claims_csv: str | None = None) -> dict[str, bytes]:
+    """The 835 files of the embedded demo, one per payer (``<profile id>.835``), built from the demo's
+    claims file (``templates/demo/claims.csv``): one payment per payer and payment date, CLP01 = claim_id,
+    CLP07 = payer_claim_id, SVC02/SVC03 = billed/initial_paid, the patient share as PR adjustments (PR-1 and
+    PR-2 listed: deductible up to :data:`DEMO_DEDUCTIBLE`, coinsurance the rest), the rest of the cut CO-45,
+    a denied claim (status Denied) as CLP02 4 with its CARC on the whole charge, an NSA claim with MOA N859
+    and N877, and one claim reversed and paid again (:data:`DEMO_REVERSAL`).
+
+    >>> files = demo_remits()
+    >>> sorted(files)
+    ['harbor-advantage.835', 'keystone-mutual.835', 'northwind-trust.835', 'summit-health.835']
+    """
+    import csv
+    from pathlib import Path
+
+    path = (
+        Path(claims_csv) if claims_csv else Path(__file__).resolve().parents[1] / "templates/demo/claims.csv"
+    )
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    out: dict[str, bytes] = {}
+    for control, (payer_id, (name, n1_id, ref_2u, filing)) in enumerate(DEMO_PAYERS.items(), start=1):
+        mine = [r for r in rows if r["payer"] == payer_id]
+        claims: dict[str, list[dict[str, str]]] = {}
+        for r in mine:
+            claims.setdefault(r["claim_id"], []).append(r)
+        by_date: dict[str, list[RemitClaim]] = {}
+        for claim_id, lines in claims.items():
+            first = lines[0]
+            claim = RemitClaim(
+                pcn=claim_id,
+                icn=first["payer_claim_id"],
+                lines=tuple(_demo_line(r) for r in lines),
+                status="4" if first["status"] == "Denied" else "1",
+                filing_indicator=filing,
+                facility="23" if first["hcpcs"] == "99285" else "22",
+                patient=("DEMO", "PATIENT", first["patient_ref"]),
+                remarks=("N859", "N877") if first["nsa"] == "Y" else (),
+                statement_date=first["date_of_service"].replace("-", ""),
+            )
+            by_date.setdefault(first["payment_date"].replace("-", ""), []).append(claim)
+            if claim_id == DEMO_REVERSAL[0]:
+                again = RemitClaim(**{**claim.__dict__, "frequency": "7"})
+                reversal = RemitClaim(**{**claim.__dict__, "reversal": True})
+                by_date.setdefault(DEMO_REVERSAL[1], []).extend([reversal, again])
+        payments = [
+            RemitPayment(name, date, f"{payer_id[:3].upper()}{date}", tuple(c), n1_id, ref_2u)
+            for date, c in sorted(by_date.items())
+        ]
+        out[f"{payer_id}.835"] = build_835(payments, control=control, date=payments[-1].payment_date)
+    return out
+
+
+def write_demo_remits(folder: str) -> list[str]:
+    """Write :func:`demo_remits` into ``folder`` (``templates/demo/remits`` in the source tree); returns
+    the paths written."""
+    from pathlib import Path
+
+    target = Path(folder)
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, data in demo_remits().items():
+        (target / name).write_bytes(data)
+        written.append(str(target / name))
+    return written

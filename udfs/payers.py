@@ -3,11 +3,17 @@
 A profile is a YAML file (``templates/payers/<id>.yaml`` for the shipped ones, or a folder a user passes with
 ``--payers``); ``templates/payers/_default.yaml`` documents every field and serves payers without a profile.
 Invalid profiles are reported with every problem at once (``summit.yaml:4: factor: "abc" is not a number``).
+
+A payer is matched to its profile by the profile's ``id``, its ``name`` or one of its ``aliases`` (the names
+and payer ids the payer uses on remittances: N1*PR name, N1*PR04 or REF*2U payer id), ignoring case and
+repeated spaces (:func:`find_profile`). An alias may belong to one profile only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +51,7 @@ class PayerProfile:
     notes: str
     source: str
     path: str = ""
+    aliases: tuple[str, ...] = field(default=())
 
 
 def _line_of(node: yaml.MappingNode, key: str) -> int | None:
@@ -68,8 +75,10 @@ def parse_profile(text: str, source: str, defaults: dict[str, Any] | None = None
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise FileError([Problem(source, 1, None, "a payer profile is a mapping of field: value")])
     merged = {**(defaults or {}), **data}
-    names = {f.name for f in fields(PayerProfile)} - {"path"}
+    names = {f.name for f in fields(PayerProfile)} - {"path", "aliases"}
     for key in data:
+        if key == "aliases":
+            continue
         if key not in names:
             problems.append(Problem(source, _line_of(node, key), str(key), "unknown field"))
 
@@ -100,9 +109,29 @@ def parse_profile(text: str, source: str, defaults: dict[str, Any] | None = None
     year = merged["medicare_year"]
     if year is not None and (isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100):
         bad("medicare_year", f"{year!r} is not a year")
+    aliases = merged.get("aliases")
+    if aliases is None:
+        aliases = []
+    if not isinstance(aliases, list):
+        bad("aliases", f"{aliases!r} is not a list of names or payer ids")
+        aliases = []
+    for alias in aliases:
+        if not isinstance(alias, str):
+            bad(
+                "aliases", f"{alias!r} is not text: write payer ids in quotes ('00123') to keep leading zeros"
+            )
+        elif not alias.strip():
+            bad("aliases", "an alias is empty")
+    cleaned = [" ".join(a.split()) for a in aliases if isinstance(a, str) and a.strip()]
+    seen = {match_key(merged["id"]), match_key(merged["name"])}
+    for alias in cleaned:
+        if match_key(alias) in seen:
+            bad("aliases", f"{alias!r} repeats the profile's id, name or another alias")
+        seen.add(match_key(alias))
     if problems:
         raise FileError(sorted(problems, key=lambda p: p.line or 0))
-    values = {k: merged[k] for k in names}
+    values: dict[str, Any] = {k: merged[k] for k in names}
+    values["aliases"] = tuple(dict.fromkeys(cleaned))
     values["factor"] = float(values["factor"])
     values["notes"] = str(values["notes"] or "").strip()
     values["source"] = str(values["source"] or "").strip()
@@ -126,6 +155,7 @@ def load_profiles(folder: str | Path | None = None) -> dict[str, PayerProfile]:
         if not folder.is_dir():
             raise FileError([Problem(str(folder), None, None, "payer profile folder not found")])
         files += sorted(folder.glob("*.yaml"))
+    defaults.pop("aliases", None)  # the default profile's own aliases are not inherited
     profiles: dict[str, PayerProfile] = {}
     problems: list[Problem] = []
     for path in files:
@@ -135,15 +165,88 @@ def load_profiles(folder: str | Path | None = None) -> dict[str, PayerProfile]:
             problems.extend(exc.problems)
             continue
         profiles[profile.id] = profile
+    problems += _ambiguous(profiles)
     if problems:
         raise FileError(problems)
     return profiles
 
 
+def match_key(text: object) -> str:
+    """How names and ids are compared: case-insensitive, spaces trimmed and collapsed.
+
+    >>> match_key("  Summit   HEALTH plan ")
+    'summit health plan'
+    """
+    return re.sub(r"\s+", " ", str(text)).strip().casefold()
+
+
+def _keys(profile: PayerProfile) -> list[tuple[str, str]]:
+    """(key, what) of every way a profile is matched."""
+    return [(match_key(profile.id), "id"), (match_key(profile.name), "name")] + [
+        (match_key(a), f"alias {a!r}") for a in profile.aliases
+    ]
+
+
+def _ambiguous(profiles: Mapping[str, PayerProfile]) -> list[Problem]:
+    """An alias that another profile also answers to (as id, name or alias) makes matching ambiguous."""
+    owners: dict[str, PayerProfile] = {}
+    problems = []
+    for profile in profiles.values():
+        for key, what in _keys(profile):
+            other = owners.setdefault(key, profile)
+            if other.id != profile.id and what.startswith("alias"):
+                problems.append(
+                    Problem(
+                        profile.path,
+                        None,
+                        "aliases",
+                        f"{what} is also the id, name or an alias of profile {other.id} ({other.path})",
+                    )
+                )
+    return problems
+
+
+def find_profile(
+    names: Iterable[object], profiles: Mapping[str, PayerProfile]
+) -> tuple[PayerProfile, str] | None:
+    """The profile that answers to the first of ``names`` that matches a profile's id, name or alias.
+
+    Parameters
+    ----------
+    names : iterable
+        Candidate names or ids of the payer, best first (for a remittance: N1*PR name, N1*PR04 id,
+        REF*2U id); blanks and None are skipped.
+    profiles : mapping
+        Profiles by id (:func:`load_profiles`).
+
+    Returns
+    -------
+    (PayerProfile, str) or None
+        The profile and the name that matched; None when none matches (the default profile is never matched
+        by its own name).
+
+    Examples
+    --------
+    >>> profile, matched = find_profile(["SUMMIT HEALTH PLAN", "SHP01"], load_profiles())
+    >>> profile.id, matched
+    ('summit-health', 'SUMMIT HEALTH PLAN')
+    """
+    table: dict[str, PayerProfile] = {}
+    for profile in profiles.values():
+        if profile.id == "_default":
+            continue
+        for key, _ in _keys(profile):
+            table.setdefault(key, profile)
+    for name in names:
+        if name is None or (isinstance(name, float) and name != name):
+            continue
+        key = match_key(name)
+        if key and key in table:
+            return table[key], str(name)
+    return None
+
+
 def profile_for(payer: str, profiles: dict[str, PayerProfile]) -> PayerProfile:
-    """The profile of ``payer`` matched by id or name (case-insensitive), else the default profile."""
-    key = payer.strip().lower()
-    for p in profiles.values():
-        if key in (p.id.lower(), p.name.lower()):
-            return p
-    return profiles["_default"]
+    """The profile of ``payer`` matched by id, name or alias (case-insensitive), else the default profile."""
+    found = find_profile([payer], profiles)
+    return found[0] if found else profiles["_default"]
