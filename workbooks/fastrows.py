@@ -24,14 +24,22 @@ from xml.sax.saxutils import escape
 from openpyxl.utils import get_column_letter
 
 _EXCEL_EPOCH_ORDINAL = dt.date(1899, 12, 30).toordinal()
-# Characters XML 1.0 cannot carry; Excel writes them as _xHHHH_.
+# Characters XML 1.0 cannot carry; Excel writes them as _xHHHH_ (and a literal _xHHHH_ as _x005F_xHHHH_).
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ESCAPED = re.compile("_(x[0-9A-Fa-f]{4}_)")
 _ROWS_PER_CHUNK = 2000
 
 
 def excel_text(value: str) -> str:
-    """XML-escaped text with characters XML cannot hold written the way Excel writes them (``_x0001_``)."""
+    """XML-escaped text with characters XML cannot hold written the way Excel writes them (``_x0001_``), and
+    a literal ``_xHHHH_`` protected as ``_x005F_xHHHH_`` so that Excel does not decode it.
+
+    >>> excel_text("a<b & _x0041_ \x07")
+    'a&lt;b &amp; _x005F_x0041_ _x0007_'
+    """
     text = escape(value)
+    if "_x" in text:
+        text = _ESCAPED.sub(r"_x005F_\1", text)
     if _ILLEGAL.search(text):
         text = _ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
     return text
@@ -65,10 +73,13 @@ def formula_cell(ref: str, style: int, formula: str) -> str:
 class DeferredRows:
     """Rows to stream into worksheets after openpyxl has saved the package, by worksheet."""
 
-    sheets: dict[object, tuple[Callable[[], Iterator[str]], str]] = field(default_factory=dict)
+    sheets: dict[object, tuple[Callable[[], Iterator[str | bytes]], str]] = field(default_factory=dict)
 
-    def add(self, ws: object, rows: Callable[[], Iterator[str]], last_col: int, last_row: int) -> None:
-        """``rows()`` yields the XML of rows 2.. of ``ws`` (row 1, the header, is openpyxl's)."""
+    def add(
+        self, ws: object, rows: Callable[[], Iterator[str | bytes]], last_col: int, last_row: int
+    ) -> None:
+        """``rows()`` yields the XML of the rows after those openpyxl wrote to ``ws`` (text or UTF-8 bytes,
+        one row or many at a time); ``last_row`` and ``last_col`` give the sheet's dimension."""
         self.sheets[ws] = (rows, f"A1:{get_column_letter(last_col)}{max(last_row, 1)}")
 
     def inject(self, source: Path | io.BytesIO, target: Path | io.BytesIO) -> None:
@@ -86,13 +97,18 @@ class DeferredRows:
                 head = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="{dimension}"/>', head, count=1)
                 part = zipfile.ZipInfo(info.filename, info.date_time)
                 part.compress_type = zipfile.ZIP_DEFLATED
-                with zout.open(part, "w") as dst:
+                with zout.open(part, "w", force_zip64=True) as dst:
                     dst.write(head.encode("utf-8"))
                     chunk: list[str] = []
                     for row in rows():
+                        if isinstance(row, bytes):
+                            dst.write("".join(chunk).encode("utf-8", "replace"))
+                            chunk.clear()
+                            dst.write(row)
+                            continue
                         chunk.append(row)
                         if len(chunk) >= _ROWS_PER_CHUNK:
-                            dst.write("".join(chunk).encode("utf-8"))
+                            dst.write("".join(chunk).encode("utf-8", "replace"))
                             chunk.clear()
-                    dst.write("".join(chunk).encode("utf-8"))
+                    dst.write("".join(chunk).encode("utf-8", "replace"))
                     dst.write(("</sheetData>" + tail).encode("utf-8"))
