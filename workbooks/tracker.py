@@ -138,7 +138,10 @@ def open_tracker(path: Path, package: Package) -> Tracker:
         raise FileError(
             [
                 Problem(
-                    name, None, None, "not a workbook built by oonkit build (no oonkit_template_version name)"
+                    name,
+                    None,
+                    None,
+                    "not a payer workbook of oonkit build (it has no oonkit_template_version name)",
                 )
             ]
         )

@@ -96,9 +96,13 @@ def test_first_import_fills_blank_inputs_adds_remit_only_claims_and_logs_each_cl
     log = table_frame(case.workbook, "log")
     mine = case.remit.claims[case.remit.claims["payer"] == case.payer]
     assert len(log) == len(mine)
-    assert set(log["reference"]) == {f"835 {t} ICN {i}" for t, i in zip(mine["trace_number"], mine["payer_claim_id"], strict=True)}
+    assert set(log["reference"]) == {
+        f"835 {t} ICN {i}" for t, i in zip(mine["trace_number"], mine["payer_claim_id"], strict=True)
+    }
     assert set(log["stage"]) == {"Payment review"}
-    assert log["amount_paid"].isna().all()  # first determinations: the amounts are in Claims, not counted twice
+    assert (
+        log["amount_paid"].isna().all()
+    )  # first determinations: the amounts are in Claims, not counted twice
     deadlines = table_frame(case.workbook, "deadlines")
     assert set(deadlines["claim_id"]) == set(after["claim_id"])
 
@@ -162,7 +166,9 @@ def test_a_later_payment_goes_to_the_log_amount_paid_not_to_the_claims_inputs(ca
 def test_a_reversal_and_its_correction_change_the_total_paid_to_the_corrected_amount(tmp_path):
     case = make_case(tmp_path, seed=11, claims=60, keep_every=0, reversal_rate=0.25)
     claims = case.remit.claims
-    reversals = claims[(claims["status"] == "22") & (claims["payer"] == case.payer) & claims["reversal_of"].notna()]
+    reversals = claims[
+        (claims["status"] == "22") & (claims["payer"] == case.payer) & claims["reversal_of"].notna()
+    ]
     assert len(reversals) >= 2  # the generator made some
     update_workbook(case.workbook, [case.remit_path])
     log = table_frame(case.workbook, "log")
@@ -175,7 +181,9 @@ def test_a_reversal_and_its_correction_change_the_total_paid_to_the_corrected_am
         initial = wb_claims.loc[wb_claims["claim_id"] == pcn, "initial_paid"].sum()
         recovered = log.loc[log["claim_id"] == pcn, "amount_paid"].fillna(0).sum()
         assert initial == pytest.approx(original["paid"], abs=0.01)  # the first determination in Claims
-        assert recovered == pytest.approx(corrected["paid"] - original["paid"], abs=0.01)  # -original +corrected
+        assert recovered == pytest.approx(
+            corrected["paid"] - original["paid"], abs=0.01
+        )  # -original +corrected
         assert initial + recovered == pytest.approx(corrected["paid"], abs=0.01)
 
 
@@ -203,7 +211,9 @@ def test_tables_grow_with_formulas_validation_formatting_and_names_when_spare_ro
     headers = [c.value for c in dl[1]]
     nxt = dl.cell(dl_last, headers.index("Next deadline") + 1).value
     assert f"$L{dl_last}:$Q{dl_last}" in nxt and "$L2:" not in nxt  # a per-row formula moved to its row
-    assert [str(r.sqref) for r in dl.conditional_formatting] == [f"R2:T{dl_last}"]  # Next deadline .. days left
+    assert [str(r.sqref) for r in dl.conditional_formatting] == [
+        f"R2:T{dl_last}"
+    ]  # Next deadline .. days left
 
 
 def _table_refs(path: Path) -> dict[str, tuple[str, int]]:
@@ -240,7 +250,9 @@ def _rows(xml: bytes) -> dict[int, bytes]:
     return {int(m.group(1)): m.group(0) for m in re.finditer(rb'<row r="(\d+)".*?</row>', xml, re.S)}
 
 
-@pytest.mark.parametrize("lock", ["~${name}", "~${short}", ".~lock.{name}#"], ids=["excel", "excel-long-name", "libreoffice"])
+@pytest.mark.parametrize(
+    "lock", ["~${name}", "~${short}", ".~lock.{name}#"], ids=["excel", "excel-long-name", "libreoffice"]
+)
 def test_a_workbook_open_in_excel_or_libreoffice_is_refused(case, lock):
     name = case.workbook.name
     (case.workbook.parent / lock.format(name=name, short=name[2:])).write_bytes(b"owner")
@@ -263,7 +275,10 @@ def _with_version(path: Path, value: bytes) -> None:
 
 @pytest.mark.parametrize(
     ("version", "message"),
-    [(b"2", "built by a newer oonkit \\(template version 2"), (b"0", "template version 0 has no upgrade path")],
+    [
+        (b"2", "built by a newer oonkit \\(template version 2"),
+        (b"0", "template version 0 has no upgrade path"),
+    ],
     ids=["newer", "older"],
 )
 def test_other_template_versions_are_refused_with_the_reason(case, version, message):
@@ -315,7 +330,12 @@ def test_a_claims_file_adds_only_the_lines_the_workbook_lacks(case, tmp_path):
     new = claims[claims["claim_id"] == "NEW-1"].iloc[0]
     assert new["billed"] == 48000 and new["notes"] == "new knee" and new["medicare"] > 0
     assert "OTHER-1" not in set(claims["claim_id"])
-    assert claims.loc[(claims["claim_id"] == first["claim_id"]) & (claims["line"] == first["line"]), "billed"].iloc[0] != 1
+    assert (
+        claims.loc[
+            (claims["claim_id"] == first["claim_id"]) & (claims["line"] == first["line"]), "billed"
+        ].iloc[0]
+        != 1
+    )
     assert report.plan.skipped == {
         "claims-file lines already in the workbook (left as they are)": 1,
         "claims-file lines of payer keystone-mutual (another workbook's)": 1,
@@ -362,7 +382,11 @@ def test_the_command_prints_what_it_did(case):
     again = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
     assert again.stdout.startswith("Nothing new for summit-health.xlsx; the workbook was not changed.")
     refused = subprocess.run(
-        [sys.executable, "-m", "oonkit", "update", str(case.workbook)], capture_output=True, text=True, env=env, cwd=ROOT
+        [sys.executable, "-m", "oonkit", "update", str(case.workbook)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
     )
     assert refused.returncode == 1 and "nothing to import" in refused.stderr
 

@@ -45,7 +45,9 @@ def make_case(
     ``keep_every``-th (those are remit-only); every ``prefill_every``-th kept claim has its payment inputs
     typed in already, with the remit's own values."""
     root.mkdir(parents=True, exist_ok=True)
-    data = synthetic_835(claims=claims, seed=seed, claims_per_transaction=per_transaction, reversal_rate=reversal_rate)
+    data = synthetic_835(
+        claims=claims, seed=seed, claims_per_transaction=per_transaction, reversal_rate=reversal_rate
+    )
     remit_path = root / f"remit-{seed}.835"
     remit_path.write_bytes(data)
     remit = read_835(data, str(remit_path))
@@ -107,7 +109,11 @@ def table_frame(path: Path, key: str) -> pd.DataFrame:
         records.append(rec)
     frame = pd.DataFrame(records, dtype=object)
     inputs = [c.source for c in layout.columns if c.kind == "input"]
-    used = frame[inputs].map(lambda v: not (v is None or v == "" or (isinstance(v, float) and pd.isna(v)))).any(axis=1)
+    used = (
+        frame[inputs]
+        .map(lambda v: not (v is None or v == "" or (isinstance(v, float) and pd.isna(v))))
+        .any(axis=1)
+    )
     last = used[used].index.max() if used.any() else -1
     return frame.iloc[: last + 1].reset_index(drop=True)
 
