@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -80,58 +80,65 @@ def _text(v: Any) -> str:
     return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v).strip()
 
 
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return cast(list[dict[str, Any]], frame.to_dict("records"))
+
+
 def remit_claims(remit: Remit) -> list[RemitClaim]:
     """The remit's claims with their lines and adjustments, ordered by payment date then as read."""
-    pay = remit.payments.set_index("payment_id")
+    paid_on = {
+        int(p["payment_id"]): _date(p["payment_date"]) or _date(p["production_date"])
+        for p in _records(remit.payments)
+    }
     cas: dict[tuple[int, int], list[tuple[str, str, float]]] = {}
-    for a in remit.adjustments.itertuples(index=False):
-        line_id = -1 if pd.isna(a.line_id) else int(a.line_id)
-        cas.setdefault((int(a.claim_id), line_id), []).append(
-            (_text(a.group), _text(a.reason), float(a.amount))
+    for a in _records(remit.adjustments):
+        line_id = -1 if pd.isna(a["line_id"]) else int(a["line_id"])
+        cas.setdefault((int(a["claim_id"]), line_id), []).append(
+            (_text(a["group"]), _text(a["reason"]), float(a["amount"]))
         )
     remarks: dict[int, list[str]] = {}
-    for r in remit.remarks.itertuples(index=False):
-        remarks.setdefault(int(r.claim_id), []).append(_text(r.code))
+    for r in _records(remit.remarks):
+        remarks.setdefault(int(r["claim_id"]), []).append(_text(r["code"]))
     lines: dict[int, list[dict[str, Any]]] = {}
-    for ln in remit.lines.itertuples(index=False):
-        original = _text(ln.original_procedure_code)
-        mods = [_text(getattr(ln, f"modifier_{i}")) for i in range(1, 5)]
-        lines.setdefault(int(ln.claim_id), []).append(
+    for ln in _records(remit.lines):
+        original = _text(ln["original_procedure_code"])
+        mods = [_text(ln[f"modifier_{i}"]) for i in range(1, 5)]
+        lines.setdefault(int(ln["claim_id"]), []).append(
             {
-                "line_number": int(ln.line_number),
-                "code": original or _text(ln.procedure_code),
-                "modifiers": _text(ln.original_modifiers).split() if original else [m for m in mods if m],
-                "charge": float(ln.charge),
-                "paid": float(ln.paid),
-                "units": float(ln.units),
-                "service_date": _date(ln.service_from),
-                "control": _text(ln.line_control_number),
-                "cas": cas.get((int(ln.claim_id), int(ln.line_id)), []),
+                "line_number": int(ln["line_number"]),
+                "code": original or _text(ln["procedure_code"]),
+                "modifiers": _text(ln["original_modifiers"]).split() if original else [m for m in mods if m],
+                "charge": float(ln["charge"]),
+                "paid": float(ln["paid"]),
+                "units": float(ln["units"]),
+                "service_date": _date(ln["service_from"]),
+                "control": _text(ln["line_control_number"]),
+                "cas": cas.get((int(ln["claim_id"]), int(ln["line_id"])), []),
             }
         )
     out = []
-    for c in remit.claims.itertuples(index=False):
-        p = pay.loc[int(c.payment_id)]
-        payer_id, payer = _text(c.payer_id), _text(c.payer)
+    for c in _records(remit.claims):
+        cid = int(c["claim_id"])
+        payer_id, payer = _text(c["payer_id"]), _text(c["payer"])
         out.append(
             RemitClaim(
-                index=int(c.claim_id),
+                index=cid,
                 payer=payer or payer_id,
                 payer_key=(payer_id or payer).upper(),
-                trace=_text(c.trace_number),
-                payment_date=_date(p["payment_date"]) or _date(p["production_date"]),
-                file=_text(c.file),
-                pcn=_text(c.patient_control_number),
-                icn=_text(c.payer_claim_id),
-                status=_text(c.status),
-                billed=float(c.billed),
-                paid=float(c.paid),
-                patient=float(c.patient_responsibility),
-                statement_from=_date(c.statement_from),
-                claim_cas=cas.get((int(c.claim_id), -1), []),
-                lines=lines.get(int(c.claim_id), []),
-                remarks=remarks.get(int(c.claim_id), []),
-                correction=not pd.isna(c.correction_of),
+                trace=_text(c["trace_number"]),
+                payment_date=paid_on[int(c["payment_id"])],
+                file=_text(c["file"]),
+                pcn=_text(c["patient_control_number"]),
+                icn=_text(c["payer_claim_id"]),
+                status=_text(c["status"]),
+                billed=float(c["billed"]),
+                paid=float(c["paid"]),
+                patient=float(c["patient_responsibility"]),
+                statement_from=_date(c["statement_from"]),
+                claim_cas=cas.get((cid, -1), []),
+                lines=lines.get(cid, []),
+                remarks=remarks.get(cid, []),
+                correction=not pd.isna(c["correction_of"]),
             )
         )
     out.sort(key=lambda c: (c.payment_date or dt.date.max, c.index))

@@ -40,7 +40,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -178,7 +178,7 @@ class Planner:
         self.plan = Plan()
         self.now = now
         self.lines: dict[str, list[Line]] = {}
-        for rec in claims.to_dict("records"):
+        for rec in cast(list[dict[str, Any]], claims.to_dict("records")):
             cid = as_text(rec["claim_id"])
             if cid:
                 self.lines.setdefault(cid, []).append(Line(int(rec["row"]), rec))
@@ -192,8 +192,8 @@ class Planner:
         self.imported = imported
         self.prior = set(imported.claim_ids)
         self.log_refs: set[tuple[str, str]] = set()
-        for rec in log.to_dict("records"):
-            ref, cid = as_text(rec["reference"]), as_text(rec["claim_id"])
+        for ref_text, claim in zip(log["reference"], log["claim_id"], strict=True):
+            ref, cid = as_text(ref_text), as_text(claim)
             if ref.startswith("835 "):
                 self.log_refs.add((cid, ref))
                 self.prior.add(cid)
@@ -202,7 +202,7 @@ class Planner:
     # claims-file lines -----------------------------------------------------------------------------
     def add_claims_file(self, lines: pd.DataFrame) -> None:
         """Add the lines of a (checked and priced) claims file that the workbook does not have."""
-        for rec in lines.to_dict("records"):
+        for rec in cast(list[dict[str, Any]], lines.to_dict("records")):
             cid, number = as_text(rec["claim_id"]), int(rec["line"])
             have = self.lines.get(cid, [])
             if any(_line_no(ln) == number for ln in have):
@@ -319,11 +319,11 @@ class Planner:
                 notes.append(
                     "the 835 gives no service lines: split its payment over the claim's lines yourself"
                 )
-        for rl in c.lines:
-            i = _best_line(rl, lines, taken)
+        for remit_line in c.lines:
+            i = _best_line(remit_line, lines, taken)
             if i is not None:
                 taken.add(i)
-            pairs.append((rl, lines[i] if i is not None else None))
+            pairs.append((remit_line, lines[i] if i is not None else None))
         for rl, line in pairs:
             if line is None and rl is not None:
                 line = self._add_line(w, self._line_values(c, rl, w, sign, _next_line(self.lines[w])))
@@ -387,7 +387,8 @@ class Planner:
 
     def _new_claim(self, c: RemitClaim) -> str:
         w = c.pcn
-        for i, rl in enumerate(c.lines or [None], start=1):
+        remit_lines: list[dict[str, Any] | None] = list(c.lines) or [None]
+        for i, rl in enumerate(remit_lines, start=1):
             line = self._add_line(w, self._line_values(c, rl, w, 1.0, rl["line_number"] if rl else i))
             self._record(c, w, "new claim line", rl, line)
         self._log(c, w, None, [])

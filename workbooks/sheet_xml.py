@@ -128,7 +128,8 @@ class TableRead:
 
 
 def _pattern(letters: Iterable[str]) -> re.Pattern[bytes]:
-    alternation = b"|".join(sorted({x.encode() for x in letters}, key=len, reverse=True))
+    codes = sorted({x for x in letters}, key=lambda x: -len(x))
+    alternation = "|".join(codes).encode()
     return re.compile(
         rb'<c r="(' + alternation + rb')(\d+)"([^>]*?)(?:/>|>(?:(<f)|<v>([^<]*)</v>|<is>(.*?)</is>)?)', re.S
     )
