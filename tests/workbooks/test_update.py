@@ -16,7 +16,6 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from remits.reader import read_835
 from udfs.errors import FileError, InputError
 from workbooks.update import lock_files, update_workbook
 
@@ -397,7 +396,3 @@ def test_as_of_is_the_build_date(case):
     ws = openpyxl.load_workbook(case.workbook)["Assumptions"]
     assert ws["B4"].value.date() == AS_OF
 
-
-def test_remit_amounts_are_read_as_the_remit_states_them(case):
-    remit = read_835(case.remit_path.read_bytes())
-    assert remit.claims["paid"].sum() == pytest.approx(case.remit.claims["paid"].sum())
