@@ -159,10 +159,11 @@ class Planner:
 
     Parameters
     ----------
-    claims : DataFrame
-        The Claims table: ``row`` (sheet row) and the columns of ``tracker.READ["claims"]``; dates as
-        ``datetime.date``, amounts as float, formulas as :data:`workbooks.sheet_xml.FORMULA`.
-    log : DataFrame
+    claims : list of dict
+        The Claims table, one dict per row: ``row`` (sheet row) and the columns of
+        ``tracker.READ["claims"]``; dates as ``datetime.date``, amounts as float, formulas as
+        :data:`workbooks.sheet_xml.FORMULA`.
+    log : list of dict
         The Escalation log: ``row``, ``claim_id``, ``reference``.
     deadline_ids : set of str
         Claim IDs that have a Deadlines row.
@@ -173,12 +174,17 @@ class Planner:
     """
 
     def __init__(
-        self, claims: pd.DataFrame, log: pd.DataFrame, deadline_ids: set[str], imported: Imported, now: str
+        self,
+        claims: list[dict[str, Any]],
+        log: list[dict[str, Any]],
+        deadline_ids: set[str],
+        imported: Imported,
+        now: str,
     ):
         self.plan = Plan()
         self.now = now
         self.lines: dict[str, list[Line]] = {}
-        for rec in cast(list[dict[str, Any]], claims.to_dict("records")):
+        for rec in claims:
             cid = as_text(rec["claim_id"])
             if cid:
                 self.lines.setdefault(cid, []).append(Line(int(rec["row"]), rec))
@@ -192,8 +198,8 @@ class Planner:
         self.imported = imported
         self.prior = set(imported.claim_ids)
         self.log_refs: set[tuple[str, str]] = set()
-        for ref_text, claim in zip(log["reference"], log["claim_id"], strict=True):
-            ref, cid = as_text(ref_text), as_text(claim)
+        for rec in log:
+            ref, cid = as_text(rec["reference"]), as_text(rec["claim_id"])
             if ref.startswith("835 "):
                 self.log_refs.add((cid, ref))
                 self.prior.add(cid)

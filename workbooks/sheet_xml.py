@@ -80,10 +80,9 @@ def chunks(stream: IO[bytes], source: str) -> Iterator[tuple[str, bytes]]:
 
 def check_form(chunk: bytes, source: str) -> None:
     """Refuse rows and cells without a leading ``r`` reference (valid XML, but not what Excel, LibreOffice or
-    openpyxl write, and this module locates cells by it)."""
-    if chunk.count(b"<row") != chunk.count(b'<row r="') or chunk.count(b"<c ") + chunk.count(
-        b"<c>"
-    ) != chunk.count(b'<c r="'):
+    openpyxl write, and this module locates cells by it). A writer writes every row alike, so the first
+    chunk of a sheet is checked."""
+    if chunk.count(b"<row") != chunk.count(b'<row r="') or chunk.count(b"<c") != chunk.count(b'<c r="'):
         raise FileError(
             [
                 Problem(
@@ -167,20 +166,28 @@ def read_table(
     letters: Iterable[str],
     inputs: Iterable[str],
     strings: list[str],
+    beyond: bool = True,
 ) -> TableRead:
     """Read one table's rows ``first``..``last`` from a sheet part.
 
     Returns the values of the cells in ``letters`` (a formula gives :data:`FORMULA`), the last row with a
     non-blank cell in ``inputs``, the XML of row ``last``, the cells on rows after ``last``, and
-    shared-formula masters.
+    shared-formula masters. With ``beyond=False`` reading stops at the first chunk past ``last``.
     """
     pattern = _pattern(letters)
     used = _pattern(inputs)
     out = TableRead()
+    first_chunk = True
     for kind, chunk in chunks(stream, source):
         if kind != "rows":
             continue
-        check_form(chunk, source)
+        if first_chunk:
+            check_form(chunk, source)
+            first_chunk = False
+        if not beyond:
+            head = _ROW.search(chunk)
+            if head and int(head.group(1)) > last:
+                break
         for letter, row, attrs, f, v, inline in pattern.findall(chunk):
             r = int(row)
             if first <= r <= last:
@@ -236,8 +243,11 @@ def _shared_masters(chunk: bytes) -> dict[bytes, tuple[str, str]]:
 
 def escape_text(text: str) -> bytes:
     """Text for XML content: markup escaped, characters XML forbids written as Excel's ``_xHHHH_``."""
-    text = _ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
-    return html.escape(text, quote=False).encode()
+    if not text.isprintable():  # rare: control characters (\t and \n pass through unchanged)
+        text = _ILLEGAL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    if "&" in text or "<" in text or ">" in text:
+        text = html.escape(text, quote=False)
+    return text.encode()
 
 
 def to_serial(day: dt.date, date1904: bool = False) -> int:
@@ -266,30 +276,23 @@ def number_text(value: float) -> bytes:
 
 
 def cell_xml(ref: str, style: bytes | None, value: Any, date1904: bool = False) -> bytes:
-    """One ``<c>`` element: None blank, bool, number, date (serial number) or text (inline string)."""
-    s = b' s="' + style + b'"' if style else b""
-    r = ref.encode()
+    """One ``<c>`` element: None blank, bool, number, date (serial number) or text (inline string).
+
+    >>> cell_xml("B7", b"11", 1420.5), cell_xml("A2", None, "R&D <x>")
+    (b'<c r="B7" s="11"><v>1420.5</v></c>', b'<c r="A2" t="inlineStr"><is><t>R&amp;D &lt;x&gt;</t></is></c>')
+    """
+    head = b'<c r="%s" s="%s"' % (ref.encode(), style) if style else b'<c r="%s"' % ref.encode()
     if value is None:
-        return b'<c r="' + r + b'"' + s + b"/>"
+        return head + b"/>"
     if isinstance(value, bool):
-        return b'<c r="' + r + b'"' + s + b' t="b"><v>' + (b"1" if value else b"0") + b"</v></c>"
+        return head + (b' t="b"><v>1</v></c>' if value else b' t="b"><v>0</v></c>')
     if isinstance(value, dt.date):
-        return b'<c r="' + r + b'"' + s + b"><v>" + str(to_serial(value, date1904)).encode() + b"</v></c>"
+        return head + b"><v>%d</v></c>" % to_serial(value, date1904)
     if isinstance(value, int | float):
-        return b'<c r="' + r + b'"' + s + b"><v>" + number_text(value) + b"</v></c>"
+        return head + b"><v>" + number_text(value) + b"</v></c>"
     text = str(value)
     space = b' xml:space="preserve"' if text != text.strip() or "\n" in text else b""
-    return (
-        b'<c r="'
-        + r
-        + b'"'
-        + s
-        + b' t="inlineStr"><is><t'
-        + space
-        + b">"
-        + escape_text(text)
-        + b"</t></is></c>"
-    )
+    return head + b' t="inlineStr"><is><t' + space + b">" + escape_text(text) + b"</t></is></c>"
 
 
 def formula_cell_xml(ref: str, style: bytes | None, formula: str) -> bytes:
@@ -304,16 +307,6 @@ def formula_cell_xml(ref: str, style: bytes | None, formula: str) -> bytes:
         + html.escape(formula, quote=False).encode()
         + b"</f></c>"
     )
-
-
-def strip_cached(cell: bytes) -> bytes:
-    """A formula cell without its cached value (and its type), so no stale result shows before Excel or
-    LibreOffice recalculates."""
-    if b"<f" not in cell:
-        return cell
-    cell = re.sub(rb"<v>[^<]*</v>|<v/>", b"", cell)
-    head_end = cell.index(b">")
-    return _TYPE.sub(b"", cell[:head_end], count=1).replace(b"  ", b" ") + cell[head_end:]
 
 
 def split_row(row: bytes) -> tuple[bytes, list[tuple[str, bytes]], bytes]:
@@ -335,24 +328,42 @@ def style_of(cell: bytes) -> bytes | None:
 Maker = Callable[[str, bytes | None, Any], bytes]
 
 
+_CACHED = re.compile(rb"(</f>|<f\b[^>]*/>)<v>[^<]*</v>|(</f>|<f\b[^>]*/>)<v/>")
+_CELL_START = re.compile(rb'<c r="([A-Z]{1,3})\d+"')
+
+
 def fill_row(
     row: bytes, number: int, values: dict[str, Any], make: Maker, fallback: dict[str, bytes | None]
 ) -> bytes:
     """``row`` with ``values`` (column letter -> value) written into its cells, keeping each cell's style
     (``fallback`` styles for cells the row lacks), and formula cells' cached values removed. A cell holding
-    a formula is never replaced."""
-    start, existing, rest = split_row(row)
-    merged: dict[str, bytes] = {}
-    for letter, xml in existing:
-        if letter in values and b"<f" not in xml:
-            merged[letter] = make(f"{letter}{number}", style_of(xml), values[letter])
-        else:
-            merged[letter] = strip_cached(xml)
+    a formula is never replaced. Only the cells written are parsed; the rest of the row is copied."""
+    row = _CACHED.sub(lambda m: m.group(1) or m.group(2), row)
+    missing: dict[str, bytes] = {}
     for letter, value in values.items():
-        if letter not in merged:
-            merged[letter] = make(f"{letter}{number}", fallback.get(letter), value)
-    body = b"".join(merged[k] for k in sorted(merged, key=column_index_from_string))
-    return start + body + rest
+        ref = f"{letter}{number}"
+        pos = row.find(b'<c r="' + ref.encode() + b'"')
+        if pos < 0:
+            missing[letter] = make(ref, fallback.get(letter), value)
+            continue
+        head_end = row.index(b">", pos) + 1
+        end = head_end if row[head_end - 2 : head_end] == b"/>" else row.index(b"</c>", head_end) + 4
+        cell = row[pos:end]
+        if b"<f" not in cell:
+            row = row[:pos] + make(ref, style_of(cell), value) + row[end:]
+    if missing:
+        starts = [
+            (column_index_from_string(m.group(1).decode()), m.start()) for m in _CELL_START.finditer(row)
+        ]
+        for letter, xml in sorted(missing.items(), key=lambda kv: -column_index_from_string(kv[0])):
+            col = column_index_from_string(letter)
+            at = next((p for c, p in starts if c > col), None)
+            if at is None:
+                at = row.rindex(b"</row>") if b"</row>" in row else len(row)
+                if row[:at].endswith(b"/>") and row.count(b"<") == 1:  # an empty self-closing row
+                    row, at = row[:-2] + b"></row>", len(row) - 2
+            row = row[:at] + xml + row[at:]
+    return row
 
 
 def styles_by_letter(row: bytes) -> dict[str, bytes | None]:

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.cell import range_boundaries
 
@@ -38,7 +37,6 @@ READ = {
         "payment_date",
         "carc_codes",
         "payer_claim_id",
-        "billed",
     ],
     "log": ["claim_id", "reference"],
     "deadlines": ["claim_id"],
@@ -80,18 +78,12 @@ class Table:
     def input_letters(self) -> list[str]:
         return [self.letters[c.header] for c in self.layout.columns if c.kind == "input"]
 
-    def frame(self, sources: list[str]) -> pd.DataFrame:
-        """The read values of ``sources`` for rows header+1 .. last used, one row per sheet row."""
-        rows = list(range(self.header_row + 1, max(self.read.last_used, self.header_row) + 1))
-        data: dict[str, Any] = {"row": rows}
-        for source in sources:
-            values = self.read.columns.get(self.letter(source), {})
-            data[source] = [values.get(r) for r in rows]
-        return (
-            pd.DataFrame(data, dtype=object)
-            if rows
-            else pd.DataFrame(columns=["row", *sources], dtype=object)
-        )
+    def records(self, sources: list[str]) -> list[dict[str, Any]]:
+        """The read values of ``sources`` for rows header+1 .. last used: one dict per sheet row, with
+        ``row``."""
+        rows = range(self.header_row + 1, max(self.read.last_used, self.header_row) + 1)
+        columns = [(source, self.read.columns.get(self.letter(source), {})) for source in sources]
+        return [{"row": r, **{source: values.get(r) for source, values in columns}} for r in rows]
 
 
 @dataclass
@@ -252,7 +244,7 @@ def _payer_id(package: Package, strings: list[str]) -> str | None:
         if sheet.name != "Payer":
             continue
         with package.open(sheet.part) as stream:
-            read = sheet_xml.read_table(stream, sheet.name, 1, 40, ["A", "B"], ["A"], strings)
+            read = sheet_xml.read_table(stream, sheet.name, 1, 40, ["A", "B"], ["A"], strings, beyond=False)
         labels = read.columns.get("A", {})
         for row, label in labels.items():
             if label == "Payer id":

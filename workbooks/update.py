@@ -160,13 +160,12 @@ def _plan(
     benchmark: Any,
     now: dt.datetime,
 ) -> Plan:
-    claims = tracker.tables["claims"].frame(READ["claims"])
-    claims["payment_date"] = [
-        sheet_xml.from_serial(v, tracker.date1904) if isinstance(v, float) else v
-        for v in claims["payment_date"]
-    ]
-    log = tracker.tables["log"].frame(READ["log"])
-    deadline_ids = {as_text(v) for v in tracker.tables["deadlines"].frame(["claim_id"])["claim_id"]} - {""}
+    claims = tracker.tables["claims"].records(READ["claims"])
+    for rec in claims:
+        if isinstance(rec["payment_date"], float):
+            rec["payment_date"] = sheet_xml.from_serial(rec["payment_date"], tracker.date1904)
+    log = tracker.tables["log"].records(READ["log"])
+    deadline_ids = {as_text(r["claim_id"]) for r in tracker.tables["deadlines"].records(["claim_id"])} - {""}
     imported, _, _, _ = read_imports(tracker)
     planner = Planner(claims, log, deadline_ids, imported, now.isoformat(sep=" "))
     if claims_path is not None:

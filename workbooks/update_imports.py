@@ -64,7 +64,7 @@ def read_imports(tracker: Tracker) -> tuple[Imported, SheetEntry | None, int, di
     letters = [get_column_letter(i) for i in range(1, 60)]
     pkg, strings = tracker.package, tracker.strings
     with pkg.open(sheet.part) as stream:
-        head = sheet_xml.read_table(stream, sheet.name, 1, 1, letters, letters, strings)
+        head = sheet_xml.read_table(stream, sheet.name, 1, 1, letters, letters, strings, beyond=False)
     by_header = {str(v[1]): k for k, v in head.columns.items() if 1 in v}
     cols = {source: by_header[h] for source, h, _ in COLUMNS if h in by_header}
     wanted = [cols[s] for s in ("key", "claim_id", "payer_key") if s in cols]

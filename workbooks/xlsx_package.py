@@ -155,12 +155,14 @@ class Package:
         out: BinaryIO,
         replace: dict[str, bytes | Writer],
         add: dict[str, bytes | Writer] | None = None,
-        compresslevel: int = 6,
+        compresslevel: int = 3,
     ) -> None:
         """Write the package to ``out``: every part in its original order, those in ``replace`` with new
         content, the others with their original bytes; then the parts of ``add``.
 
-        A new content is bytes, or a function that writes the part to the stream it is given.
+        A new content is bytes, or a function that writes the part to the stream it is given. Parts are
+        deflated at level 3: on a 600 MB sheet as fast as level 1 and 3 times faster than zlib's default 6,
+        for a file about a fifth larger (bench/RESULTS-update.md).
         """
         add = add or {}
         unknown = set(replace) - set(self._infos)
@@ -172,6 +174,7 @@ class Package:
                 zi = zipfile.ZipInfo(info.filename, date_time=info.date_time)
                 zi.compress_type = info.compress_type
                 zi.external_attr = info.external_attr
+                _level(zi, compresslevel)
                 if new is None:
                     with (
                         self.zip.open(info) as src,
@@ -183,7 +186,16 @@ class Package:
             for name, new in add.items():
                 zi = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
                 zi.compress_type = zipfile.ZIP_DEFLATED
+                _level(zi, compresslevel)
                 _put(dst, zi, new, big=False)
+
+
+def _level(zi: zipfile.ZipInfo, level: int) -> None:
+    """Deflate level of one entry (``compress_level`` from Python 3.13, ``_compresslevel`` before)."""
+    if hasattr(zi, "compress_level"):
+        zi.compress_level = level
+    else:
+        zi._compresslevel = level  # type: ignore[attr-defined]
 
 
 def _put(dst: zipfile.ZipFile, zi: zipfile.ZipInfo, new: bytes | Writer, big: bool) -> None:
