@@ -345,19 +345,18 @@ class Planner:
                 "carc_codes": c.carc(rl),
                 "payer_claim_id": c.icn,
             }
-            filled = self._fill(line, new, w, c)
-            if filled < 0:
+            filled, differs = self._fill(line, new, w, c)
+            if differs:
                 notes.append("the workbook differs from the 835 (see the update report); nothing overwritten")
-            self._record(
-                c, w, f"filled {max(filled, 0)} cells" if filled else "already in the workbook", rl, line
-            )
+            result = f"filled {filled} cells" if filled else "nothing to fill"
+            self._record(c, w, result + ("; the workbook differs" if differs else ""), rl, line)
         if not negate:
             self._log(c, w, None, notes)
             self.plan.matched += 1
             self._record(c, w, "first determination")
 
-    def _fill(self, line: Line, new: dict[str, Any], w: str, c: RemitClaim) -> int:
-        """Fill the blank inputs of one line; returns the cells filled, negative when a conflict was found."""
+    def _fill(self, line: Line, new: dict[str, Any], w: str, c: RemitClaim) -> tuple[int, bool]:
+        """Fill the blank inputs of one line; returns the cells filled and whether a value differed."""
         original = dict(line.values)
         count, conflict = 0, False
         for source in FILLED:
@@ -377,7 +376,7 @@ class Planner:
                     f"{where} (claim {w} line {_line_no(line)}): {LABELS[source]} is {shown(old)} in the "
                     f"workbook, {shown(value)} in the 835 ({c.reference}); left as it is"
                 )
-        return -count - 1 if conflict else count
+        return count, conflict
 
     def _later(self, c: RemitClaim, w: str) -> None:
         """A payment after the first determination (or a reversal): through the log's Amount paid."""

@@ -167,7 +167,9 @@ def open_tracker(path: Path, package: Package) -> Tracker:
     tables = _locate(package, name)
     for t in tables.values():
         _read(package, t, strings)
-    return Tracker(path, package, version, date1904, strings, tables, _payer_id(package, strings), wb_xml)
+    return Tracker(
+        path, package, version, date1904, strings, tables, _payer_id(package, strings, tables), wb_xml
+    )
 
 
 def _locate(package: Package, name: str) -> dict[str, Table]:
@@ -238,11 +240,12 @@ def _read(package: Package, table: Table, strings: list[str]) -> None:
         )
 
 
-def _payer_id(package: Package, strings: list[str]) -> str | None:
-    """The payer profile id written on the Payer sheet ("Payer id" in column A, the id in B)."""
-    for sheet in package.sheets():
-        if sheet.name != "Payer":
-            continue
+def _payer_id(package: Package, strings: list[str], tables: dict[str, Table]) -> str | None:
+    """The payer profile id written by the build ("Payer id" in column A of the Payer sheet, the id in
+    column B), looked for on the sheet named Payer first, then on the other sheets but the tables'."""
+    busy = {t.sheet.part for t in tables.values()}
+    sheets = sorted((s for s in package.sheets() if s.part not in busy), key=lambda s: s.name != "Payer")
+    for sheet in sheets:
         with package.open(sheet.part) as stream:
             read = sheet_xml.read_table(stream, sheet.name, 1, 40, ["A", "B"], ["A"], strings, beyond=False)
         labels = read.columns.get("A", {})

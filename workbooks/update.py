@@ -20,6 +20,7 @@ import datetime as dt
 import io
 import os
 import shutil
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -132,6 +133,11 @@ def update_workbook(
         raise InputError(
             f"{path.name} is encrypted: pass --password (the password comes from OONKIT_PASSWORD or a prompt)"
         )
+    if password and not encrypted:
+        raise InputError(
+            f"{path.name} is not encrypted: run the update without --password (oonkit build --password "
+            "writes encrypted workbooks)"
+        )
     remit = read_remits(remits) if remits else None
     source: Path | bytes = decrypt(path, password) if encrypted and password else path
     package = Package(source, path.name)
@@ -144,7 +150,7 @@ def update_workbook(
         _price(plan, tracker, payers_dir, benchmark)
         replace, add = _edits(tracker, plan, report)
         check_not_open(path)
-        report.backup = _write(package, path, replace, add, password if encrypted or password else None, now)
+        report.backup = _write(package, path, replace, add, password, now)
         report.written = True
         return report
     finally:
@@ -184,7 +190,10 @@ def _claims_lines(path: Path, tracker: Tracker, payers_dir: Any, benchmark: Any,
         path, Path(payers_dir) if payers_dir else None, None, Path(benchmark) if benchmark else None
     )
     if tracker.payer_id is None:
-        return lines
+        raise InputError(
+            f"--claims: cannot tell the payer of {tracker.path.name} (no 'Payer id' on its Payer sheet), so "
+            "not which lines of the claims file belong to it"
+        )
     mine = lines["payer_id"] == tracker.payer_id
     for payer in sorted(set(lines.loc[~mine, "payer"])):
         plan.skipped[f"claims-file lines of payer {payer} (another workbook's)"] = int(
@@ -311,7 +320,10 @@ def _write(
     password: str | None,
     now: dt.datetime,
 ) -> Path:
-    """Write the new package to a temporary file, keep the old workbook as the backup, rename into place."""
+    """Write the new package to a temporary file, keep the old workbook as the backup, rename into place.
+
+    The source package is closed before the rename (Windows cannot replace a file that is open), and the
+    new file gets the old one's permissions (the temporary file is created private)."""
     backup = backup_path(path, now)
     with atomic_path(path) as tmp:
         if password:
@@ -324,6 +336,8 @@ def _write(
         else:
             with open(tmp, "wb") as out:
                 package.write(out, replace, add)
+        package.close()
+        os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
         _keep(path, backup)
     return backup
 

@@ -37,7 +37,12 @@ _RANGE = re.compile(r"(\$?)([A-Z]{1,3})(\$?)(\d+)(?::(\$?)([A-Z]{1,3})(\$?)(\d+)
 
 class Cells:
     """Cell XML for values, giving formula-like text a quote-prefixed copy of its style (added to
-    styles.xml when the workbook has none), as the generator does."""
+    styles.xml when the workbook has none), as the generator does.
+
+    Rows are written while the package is streamed, after styles.xml is decided: the styles text will need
+    are registered beforehand (:meth:`quote` with the table's styles); once :meth:`styles_part` has run,
+    a style without a quote-prefixed copy keeps its own (the cell is still text; only editing it in Excel
+    would read it as a formula)."""
 
     def __init__(self, tracker: Tracker):
         self.date1904 = tracker.date1904
@@ -48,6 +53,7 @@ class Cells:
         self.xfs = re.findall(rb"<xf\b[^>]*?(?:/>|>.*?</xf>)", m.group(1), re.S) if m else []
         self.added: list[bytes] = []
         self.quoted: dict[bytes | None, bytes | None] = {}
+        self.frozen = False
 
     def make(self, ref: str, style: bytes | None, value: Any) -> bytes:
         if isinstance(value, str) and value.startswith(FORMULA_START):
@@ -68,14 +74,15 @@ class Cells:
             all_xfs = self.xfs + self.added
             if want in all_xfs:
                 out = str(all_xfs.index(want)).encode()
-            else:
+            elif not self.frozen:
                 self.added.append(want)
                 out = str(len(all_xfs)).encode()
         self.quoted[style] = out
         return out
 
     def styles_part(self) -> bytes | None:
-        """styles.xml with the added styles, or None when none was needed."""
+        """styles.xml with the added styles, or None when none was needed; no style is added after it."""
+        self.frozen = True
         if not self.added:
             return None
         xfs = self.xfs + self.added
@@ -126,7 +133,10 @@ class TableWriter:
         for source, v in values.items():
             col = self.inputs.get(source)
             if col is not None:
-                out[self.t.letters[col.header]] = typed(col, v)
+                letter = self.t.letters[col.header]
+                out[letter] = typed(col, v)
+                if isinstance(out[letter], str) and out[letter].startswith(FORMULA_START):
+                    self.cells.quote(self.fallback.get(letter))  # registered before styles.xml is written
         return out
 
     def fill(self, row: int, values: dict[str, Any]) -> None:

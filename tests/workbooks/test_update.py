@@ -304,8 +304,10 @@ def test_files_that_are_not_payer_workbooks_are_refused(case, tmp_path):
 
 
 def test_the_previous_version_is_kept_beside_the_workbook(case):
+    case.workbook.chmod(0o644)  # a workbook on a shared folder, readable by colleagues
     original = case.workbook.read_bytes()
     report = update_workbook(case.workbook, [case.remit_path])
+    assert case.workbook.stat().st_mode & 0o777 == 0o644  # the new file keeps the permissions
     assert report.backup.parent == case.workbook.parent
     assert re.fullmatch(r"summit-health\.before-update-\d{8}-\d{6}\.xlsx", report.backup.name)
     assert report.backup.read_bytes() == original
@@ -313,13 +315,16 @@ def test_the_previous_version_is_kept_beside_the_workbook(case):
 
 
 def test_a_claims_file_adds_only_the_lines_the_workbook_lacks(case, tmp_path):
+    wb = openpyxl.load_workbook(case.workbook)
+    wb["Payer"].title = "Payer profile"  # staff renamed the sheet the payer id is read from
+    wb.save(case.workbook)
     extra = tmp_path / "more.csv"
     first = case.claims.iloc[0]
     extra.write_text(
         "claim_id,line,payer,date_of_service,hcpcs,billed,notes\n"
         f"{first['claim_id']},{first['line']},summit-health,{first['date_of_service']},{first['hcpcs']},1.00,changed\n"
         "NEW-1,1,summit-health,2025-09-01,27447,48000,new knee\n"
-        "NEW-1,2,summit-health,2025-09-01,99285,1450,\n"
+        "NEW-1,2,summit-health,2025-09-01,99285,1450,=1+1 looks like a formula\n"
         "OTHER-1,1,keystone-mutual,2025-09-01,27447,48000,\n"
     )
     report = update_workbook(case.workbook, claims=extra)
@@ -328,6 +333,11 @@ def test_a_claims_file_adds_only_the_lines_the_workbook_lacks(case, tmp_path):
     assert list(claims.loc[claims["claim_id"] == "NEW-1", "line"]) == [1, 2]
     new = claims[claims["claim_id"] == "NEW-1"].iloc[0]
     assert new["billed"] == 48000 and new["notes"] == "new knee" and new["medicare"] > 0
+    ws = openpyxl.load_workbook(case.workbook)["Claims"]
+    note = next(r[27] for r in ws.iter_rows(min_row=2) if r[0].value == "NEW-1" and r[1].value == 2)
+    assert (
+        note.value == "=1+1 looks like a formula" and note.data_type == "s" and note.quotePrefix
+    )  # stays text
     assert "OTHER-1" not in set(claims["claim_id"])
     assert (
         claims.loc[
@@ -395,4 +405,3 @@ def test_as_of_is_the_build_date(case):
     update_workbook(case.workbook, [case.remit_path])
     ws = openpyxl.load_workbook(case.workbook)["Assumptions"]
     assert ws["B4"].value.date() == AS_OF
-

@@ -67,6 +67,8 @@ def test_an_encrypted_workbook_needs_its_password(encrypted):
     with pytest.raises(InputError, match="the password does not open this workbook"):
         update_workbook(path, [case.remit_path], password="wrong")
     assert path.read_bytes() == before
+    with pytest.raises(InputError, match="is not encrypted: run the update without --password"):
+        update_workbook(case.workbook, [case.remit_path], password=PASSWORD)  # never encrypted by surprise
 
 
 def test_the_command_takes_the_password_from_the_environment_and_never_prints_it(encrypted):
