@@ -352,16 +352,16 @@ def fill_row(
         if b"<f" not in cell:
             row = row[:pos] + make(ref, style_of(cell), value) + row[end:]
     if missing:
+        if b"</row>" not in row:  # an empty, self-closing row: open it
+            close = row.index(b"/>")
+            row = row[:close] + b"></row>" + row[close + 2 :]
+        body_end = row.rindex(b"</row>")
         starts = [
             (column_index_from_string(m.group(1).decode()), m.start()) for m in _CELL_START.finditer(row)
         ]
         for letter, xml in sorted(missing.items(), key=lambda kv: -column_index_from_string(kv[0])):
             col = column_index_from_string(letter)
-            at = next((p for c, p in starts if c > col), None)
-            if at is None:
-                at = row.rindex(b"</row>") if b"</row>" in row else len(row)
-                if row[:at].endswith(b"/>") and row.count(b"<") == 1:  # an empty self-closing row
-                    row, at = row[:-2] + b"></row>", len(row) - 2
+            at = next((p for c, p in starts if c > col), body_end)
             row = row[:at] + xml + row[at:]
     return row
 
