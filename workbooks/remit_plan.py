@@ -269,11 +269,17 @@ class Planner:
                     "name this workbook's payer with --payer (N1*PR name or id)"
                 )
         for k, (name, count, matched) in found.items():
-            if k not in keys:
+            if k in keys:
+                continue
+            if matched:
+                why = f"payer {name}: not this workbook's payer ({matched} match claims here; --payer '{name}' imports them)"
+            elif keys:
                 why = f"payer {name}: not this workbook's payer"
-                if matched:
-                    why += f" ({matched} match claims here; --payer '{name}' imports them)"
-                self.plan.skipped[why] = self.plan.skipped.get(why, 0) + count
+            else:
+                why = (
+                    f"payer {name}: none of its claims is in this workbook (--payer '{name}' adds them here)"
+                )
+            self.plan.skipped[why] = self.plan.skipped.get(why, 0) + count
         self.plan.payers = sorted(found[k][0] for k in keys)
         return keys
 

@@ -405,3 +405,19 @@ def test_as_of_is_the_build_date(case):
     update_workbook(case.workbook, [case.remit_path])
     ws = openpyxl.load_workbook(case.workbook)["Assumptions"]
     assert ws["B4"].value.date() == AS_OF
+
+
+def test_a_remit_with_no_claim_of_the_workbook_needs_the_payer_named(case):
+    claims = table_frame(case.workbook, "claims")
+    other = case.root / "other.835"  # the same remit with claim numbers the workbook does not know
+    data = case.remit_path.read_bytes().replace(b"CLP*PCN", b"CLP*ZZZ")
+    for icn in set(claims["payer_claim_id"]) - {None}:
+        data = data.replace(f"*{icn}*".encode(), f"*{icn[::-1]}*".encode())
+    other.write_bytes(data)
+    report = update_workbook(case.workbook, [other])
+    assert not report.written
+    assert report.plan.skipped == {
+        f"payer {case.payer}: none of its claims is in this workbook (--payer '{case.payer}' adds them here)": 40
+    }
+    report = update_workbook(case.workbook, [other], payer=case.payer)
+    assert report.plan.added_claims == 40 and report.plan.matched == 0
