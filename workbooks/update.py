@@ -22,6 +22,7 @@ import os
 import shutil
 import stat
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ from .update_write import (
     add_sheet,
     extend_names,
     full_calc_on_load,
+    grow_dimension,
     import_rows,
     new_imports_sheet,
 )
@@ -257,8 +259,7 @@ def _edits(
         if w.extended():
             report.extended[key] = w.new_last - w.t.data_last
             replace[w.t.part] = w.table_part()
-            grow = w.edits.tail.keywords["grow"]  # type: ignore[union-attr]
-            workbook_xml = extend_names(workbook_xml, w.t.sheet.name, grow)
+            workbook_xml = extend_names(workbook_xml, w.t.sheet.name, w.grow)
     if plan.records:
         workbook_xml = _records(tracker, plan, cells, workbook_xml, replace, add)
     styles = cells.styles_part()
@@ -292,15 +293,9 @@ def _records(
     rows = import_rows(plan.records, last + 1, letters, cells)
     edits = sheet_xml.SheetEdits(make=cells.make, added=rows)
     new_last = max(rows)
-    edits.head = lambda head: _grow_dimension(head, new_last)
+    edits.head = partial(grow_dimension, new_last=new_last)
     replace[sheet.part] = _sheet_writer(tracker.package, sheet.part, edits)
     return workbook_xml
-
-
-def _grow_dimension(head: bytes, new_last: int) -> bytes:
-    from .update_write import _dimension
-
-    return _dimension(head, new_last)
 
 
 def backup_path(path: Path, now: dt.datetime) -> Path:

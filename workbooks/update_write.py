@@ -196,19 +196,16 @@ class TableWriter:
     def extended(self) -> bool:
         return self.new_last > self.t.data_last
 
+    def grow(self, text: str) -> str:
+        """Ranges in ``text`` that covered the table's rows, extended to its new last row."""
+        t = self.t
+        return extend_ranges(text, t.first_col, t.last_col, t.header_row + 1, t.data_last, self.new_last)
+
     def finish(self) -> None:
-        if not self.extended():
-            return
-        grow = partial(
-            extend_ranges,
-            first_col=self.t.first_col,
-            last_col=self.t.last_col,
-            first_row=self.t.header_row + 1,
-            old_last=self.t.data_last,
-            new_last=self.new_last,
-        )
-        self.edits.head = partial(_dimension, new_last=self.new_last)
-        self.edits.tail = partial(_sqrefs, grow=grow)
+        """Once every row is placed: the sheet's dimension and ranges follow a grown table."""
+        if self.extended():
+            self.edits.head = partial(grow_dimension, new_last=self.new_last)
+            self.edits.tail = partial(_sqrefs, grow=self.grow)
 
     def table_part(self) -> bytes:
         t = self.t
@@ -258,7 +255,9 @@ def _sqrefs(tail: bytes, grow: Callable[[str], str]) -> bytes:
     )
 
 
-def _dimension(head: bytes, new_last: int) -> bytes:
+def grow_dimension(head: bytes, new_last: int) -> bytes:
+    """The sheet's ``<dimension>`` reaching row ``new_last`` (never shrunk)."""
+
     def sub(m: re.Match[bytes]) -> bytes:
         ref = m.group(2).decode()
         if ":" not in ref:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from workbooks import sheet_xml
 from workbooks.tracker import template_version
-from workbooks.update_write import _dimension, _sqrefs, extend_names, extend_ranges, full_calc_on_load
+from workbooks.update_write import _sqrefs, extend_names, extend_ranges, full_calc_on_load, grow_dimension
 
 NS = b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
 STRINGS = sheet_xml.shared_strings(
@@ -166,8 +166,8 @@ def test_ranges_grow_with_their_table_and_nothing_else_does():
         b'<conditionalFormatting sqref="AN2:AN90"/><dataValidation sqref="B2:B90 D5:D10"/>'
         b'<xm:sqref>AB2:AB90</xm:sqref><dataValidation sqref="AZ2:AZ56"/>'
     )
-    assert _dimension(b'<dimension ref="A1:AS56"/>', 90) == b'<dimension ref="A1:AS90"/>'
-    assert _dimension(b'<dimension ref="A1:AS956"/>', 90) == b'<dimension ref="A1:AS956"/>'
+    assert grow_dimension(b'<dimension ref="A1:AS56"/>', 90) == b'<dimension ref="A1:AS90"/>'
+    assert grow_dimension(b'<dimension ref="A1:AS956"/>', 90) == b'<dimension ref="A1:AS956"/>'
     names = (
         b"<definedName name=\"ClaimIDs\">'Claims'!$A$2:$A$56</definedName>"
         b'<definedName name="Other">Holidays!$A$2:$A$56</definedName>'
