@@ -12,6 +12,7 @@ from udfs.errors import OonError
 # Modules that each register one or more sub-commands, in the order ``oonkit --help`` lists them.
 COMMAND_MODULES: list[str] = [
     "oonkit.cmd_build",
+    "oonkit.cmd_update",
     "oonkit.cmd_remit",
     "oonkit.cmd_price",
     "oonkit.cmd_case",
