@@ -1,6 +1,6 @@
 """What an 835 import changes in a payer workbook, decided on tables before any cell is written.
 
-The rules (also in ``docs/update.md``):
+The rules (also in the README, 'Updating a workbook staff have filled in'):
 
 * **Which claims.** A remit claim belongs to the workbook when its payer (N1*PR id, else name) is the one
   named by ``--payer``, or a payer earlier imports came from, or, on a first import, the only payer of the
