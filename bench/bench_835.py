@@ -23,8 +23,6 @@ import argparse
 import gc
 import io
 import logging
-import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -33,6 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from machine import describe  # noqa: E402 (bench/machine.py, beside this script)
 
 from remits.reader import read_remits  # noqa: E402
 from remits.synthetic import synthetic_835  # noqa: E402
@@ -77,24 +77,6 @@ def pyx12_validate(data: bytes) -> bool:
     )
 
 
-def machine() -> str:
-    model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import numpy
-    import pandas
-
-    return (
-        f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, "
-        f"numpy {numpy.__version__}, pandas {pandas.__version__}, {platform.system()} {platform.release()}"
-    )
-
-
 # VmHWM (peak resident set of this process image) rather than ru_maxrss, which Linux carries over from the
 # parent through fork and exec
 MEMORY_PROBE = """
@@ -134,7 +116,7 @@ def main() -> None:
     logging.disable(logging.CRITICAL)  # pyx12 logs every validation finding
     sizes = [2_000, 10_000] if args.quick else [2_000, 100_000]
     big_claims = 38_000 if args.quick else 190_000  # about 20 MB or 100 MB
-    print(f"machine: {machine()}")
+    print(f"machine: {describe('numpy', 'pandas')}")
     header = (
         f"{'file':>14} {'MB':>7} {'split MB/s':>11} {'split no-gc':>12} {'oonkit MB/s':>12} "
         f"{'pyx12 tokens':>13} {'pyx12 validate':>15}"

@@ -14,8 +14,6 @@ Figures go to bench/RESULTS-math.md with the machine.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import platform
 import statistics
 import sys
 import time
@@ -30,6 +28,7 @@ from udfs import pfs_data
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_medicare import MIX
+from machine import describe
 
 
 def column(values: np.ndarray) -> np.ndarray:
@@ -111,21 +110,10 @@ def timed(fn, repeat: int = 7) -> tuple[float, float]:
     return statistics.median(wall), statistics.median(cpu)
 
 
-def machine() -> str:
-    cpu = platform.processor()
-    if Path("/proc/cpuinfo").is_file():
-        lines = Path("/proc/cpuinfo").read_text().splitlines()
-        cpu = next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("model name")), cpu)
-    return (
-        f"{os.cpu_count()} CPUs, {cpu}, Python {platform.python_version()}, numpy {np.__version__}; "
-        f"load average {os.getloadavg()[0]:.2f}"
-    )
-
-
 def main(n: int = 100_000, sample: int = 2_000) -> None:
     rng = np.random.default_rng(20260101)
     s = sheet(n, rng)
-    print(f"machine: {machine()}")
+    print(f"machine: {describe('numpy', 'pandas', 'xlwings')}")
     print(f"{n:,} rows per range; per-row calls measured on {sample:,} rows and extrapolated")
     print(
         f"{'function':<20}{'one call':>11}{'CPU':>9}{'rows/s':>12}{'per-row call':>14}{'x rows':>9}{'ratio':>8}"

@@ -16,14 +16,14 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
-import platform
 import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from machine import describe
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -153,18 +153,6 @@ def child(engine: str, lines: int, folder: Path) -> None:
     print(json.dumps(res))
 
 
-def machine() -> str:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    return f"{os.cpu_count()} CPUs, {cpu}, Python {platform.python_version()}, load {os.getloadavg()[0]:.1f}"
-
-
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="25000,50000,100000")
@@ -180,10 +168,8 @@ def main() -> None:
     if args.child:
         child(args.child[0], int(args.child[1]), Path(args.child[2]))
         return
-    import openpyxl
-    import xlsxwriter
 
-    print(f"machine: {machine()}; openpyxl {openpyxl.__version__}, XlsxWriter {xlsxwriter.__version__}")
+    print(f"machine: {describe('openpyxl', 'xlsxwriter')}")
     print(f"{'lines':>8} {'engine':>10} {'seconds':>8} {'peak MB':>8} {'inputs MB':>9} {'MB out':>7}  notes")
     for lines in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory() as tmp:

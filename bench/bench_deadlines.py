@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import platform
 import sys
 import time
 from collections.abc import Callable
@@ -23,6 +22,8 @@ from typing import Any
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from machine import describe
 
 from udfs.calendar import federal_holidays
 from udfs.deadlines import deadline, idr_initiation_window
@@ -52,20 +53,6 @@ def loop_open_negotiation(starts: list[dt.date], holidays: set[dt.date]) -> list
     return out
 
 
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import os
-
-    return f"{os.cpu_count()} CPUs, {cpu}, Python {platform.python_version()}, numpy {np.__version__}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
@@ -74,7 +61,7 @@ def main() -> None:
     n = args.rows
     rng = np.random.default_rng(1)
     starts = np.datetime64("2022-01-03") + rng.integers(0, 365 * 6, size=n).astype("timedelta64[D]")
-    print(f"machine: {machine()}")
+    print(f"machine: {describe('numpy', 'holidays')}")
     print(f"rows: {n:,} start dates in 2022-2027")
 
     deadline("nsa_open_negotiation", starts[:10])  # warm the holiday and rule caches

@@ -18,8 +18,6 @@ Figures go to bench/RESULTS-math.md with the machine.
 from __future__ import annotations
 
 import math
-import os
-import platform
 import statistics
 import sys
 import time
@@ -32,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_medicare import MIX
+from machine import describe
 
 from udfs import pfs_data
 from udfs.allowed import allowed_amount
@@ -42,17 +41,6 @@ from udfs.share import cost_share
 from udfs.value import escalation_value
 
 METHODS = np.array(["Percent of Medicare", "Percent of billed", "Flat rate"], dtype=object)
-
-
-def machine() -> str:
-    cpu = platform.processor()
-    if Path("/proc/cpuinfo").is_file():
-        lines = Path("/proc/cpuinfo").read_text().splitlines()
-        cpu = next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("model name")), cpu)
-    return (
-        f"{os.cpu_count()} CPUs, {cpu}, Python {platform.python_version()}, numpy {np.__version__}, "
-        f"pandas {pd.__version__}; load average {os.getloadavg()[0]:.2f}"
-    )
 
 
 def timed(fn, repeat: int = 7) -> tuple[float, float, float]:
@@ -231,7 +219,7 @@ def report_cases(n: int, rng: np.random.Generator) -> None:
 
 def main(n: int = 1_000_000) -> None:
     rng = np.random.default_rng(20260102)
-    print(f"machine: {machine()}")
+    print(f"machine: {describe('numpy', 'pandas')}")
     report_lines(n, rng)
     report_medicare(n, rng)
     report_cases(100_000, rng)

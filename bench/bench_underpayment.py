@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
-import platform
 import resource
 import subprocess
 import sys
@@ -34,30 +32,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from machine import describe  # noqa: E402 (bench/machine.py, beside this script)
+
 import remits.underpayment as up  # noqa: E402
 from remits.balance import imbalances  # noqa: E402
 from remits.reader import read_remits  # noqa: E402
 from udfs.payers import load_profiles  # noqa: E402
 from workbooks.remit_report import build_remit_report  # noqa: E402
-
-
-def machine() -> str:
-    model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import numpy
-    import openpyxl
-    import pandas
-
-    return (
-        f"{os.cpu_count()} CPUs ({model}), Python {platform.python_version()}, numpy {numpy.__version__}, "
-        f"pandas {pandas.__version__}, openpyxl {openpyxl.__version__}"
-    )
 
 
 def peak_mb() -> float:
@@ -68,7 +49,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--claims", type=int, default=100_000)
     args = parser.parse_args()
-    print(machine())
+    print(describe("numpy", "pandas", "openpyxl"))
     with tempfile.TemporaryDirectory(prefix="oonkit-bench-") as folder:
         path = Path(folder) / "remit.835"
         started = time.perf_counter()

@@ -16,7 +16,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import resource
 import shutil
 import subprocess
@@ -24,6 +23,8 @@ import sys
 import time
 import zipfile
 from pathlib import Path
+
+from machine import describe
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -124,18 +125,6 @@ def in_process(book: Path, remit: Path, mode: str = "--measure") -> dict:
     return json.loads(out.stdout)
 
 
-def machine() -> str:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    return f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=100_000)
@@ -158,7 +147,7 @@ def main() -> None:
     shutil.copy(book, trial)
     with zipfile.ZipFile(book) as z:
         xml_mb = sum(i.file_size for i in z.infolist()) / 1e6
-    print(machine())
+    print(describe("openpyxl"))
     print(
         f"workbook: {args.lines:,} lines, {book.stat().st_size / 1e6:.1f} MB ({xml_mb:,.0f} MB of XML); remit: {args.claims:,} claims, {remit.stat().st_size / 1e6:.1f} MB"
     )
