@@ -12,9 +12,16 @@ import yaml
 from tqdm import tqdm
 
 from oonkit import passwords
+from remits.balance import imbalances
+from remits.reader import read_remits
+from remits.underpayment import find_underpayments
+from udfs.charges import ChargeBenchmark
 from udfs.errors import InputError
+from udfs.payers import load_profiles
 from udfs.reference import template_path
 from workbooks.build import BuildResult, build_set
+from workbooks.claims_file import read_claims
+from workbooks.remit_report import build_remit_report
 
 
 def _date(text: str) -> dt.date:
@@ -153,11 +160,27 @@ def run_demo(args: argparse.Namespace) -> int:
     folder = template_path("demo/demo.yaml").parent
     as_of = settings["as_of"] if isinstance(settings["as_of"], dt.date) else _date(str(settings["as_of"]))
     print(f"oonkit demo: synthetic claims of four fictional payers, as of {as_of} (templates/demo/README.md)")
-    result = _build(
-        args, folder / settings["claims"], folder / settings["log"], folder / settings["benchmark"], as_of
+    _build(args, folder / settings["claims"], folder / settings["log"], folder / settings["benchmark"], as_of)
+    remit_files = sorted((folder / settings["remits"]).glob("*.835"))
+    report = args.out / "remit-report.xlsx"
+    remit = read_remits(remit_files)
+    profiles = load_profiles()
+    found = find_underpayments(
+        remit,
+        profiles,
+        read_claims(folder / settings["claims"]),
+        ChargeBenchmark.read(folder / settings["benchmark"]),
+        as_of=as_of,
+        imbalances=imbalances(remit),
+    )
+    build_remit_report(found, report, profiles)
+    counts = found.lines["classification"].value_counts()
+    print(
+        f"\nRead the demo payers' 835 remittances ({len(remit_files)} files, {len(remit.claims)} claims): "
+        + ", ".join(f"{k} {v}" for k, v in counts.items())
+        + f"; report in {report}"
     )
     print(
         "Open the payer workbooks in Excel or LibreOffice: start with the Guide sheet; portfolio.xlsx compares payers."
     )
-    del result
     return 0
