@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from udfs import allowed, calendar, gap, share
-from udfs.deadlines import deadline
+from udfs.deadlines import deadline, window_start
 from udfs.payers import PayerProfile
 
 from . import stages
@@ -118,16 +118,21 @@ def claims_columns(
         recovered = np.where(billed_by_claim != 0, logged * billed / billed_by_claim, 0.0)
     c["recovered"] = recovered
     c["total_paid"] = np.nan_to_num(_num(c["initial_paid"])) + recovered
-    tmethod = np.where(has_sca, "Flat rate", a["TargetMethod"])
-    tfactor = np.where(has_sca, 1.0, float(a["TargetFactor"]))
+    # Medicare Advantage: what original Medicare pays is owed (42 CFR 422.214(a)(1)), the target whatever the method
+    is_ma = (c["plan_type"] == "Medicare Advantage").to_numpy()
+    tmethod = np.where(has_sca, "Flat rate", np.where(is_ma, "Percent of Medicare", a["TargetMethod"]))
+    tfactor = np.where(has_sca | is_ma, 1.0, float(a["TargetFactor"]))
     by_target = allowed.allowed_amount(tmethod, billed, medicare, tfactor, bench, sca, False)
     # never below what the payer's own method allows (np.fmax ignores a NaN side; both NaN stay NaN), never
     # above billed
     higher = np.fmax(by_target, c["expected_allowed"].to_numpy(dtype=float))
     c["target"] = np.minimum(higher, billed)
     patient_paid = np.nan_to_num(_num(c["patient_paid"]))
-    c["gap"] = gap.recovery_gap(
-        c["target"].to_numpy(dtype=float), c["total_paid"].to_numpy(dtype=float), patient_paid
+    closed = (c["status"] == "Closed").to_numpy()
+    c["gap"] = np.where(
+        closed,
+        np.nan,
+        gap.recovery_gap(c["target"].to_numpy(dtype=float), c["total_paid"].to_numpy(dtype=float), patient_paid),
     )
     under = gap.underpaid(
         c["expected_allowed"].to_numpy(dtype=float),
@@ -194,14 +199,16 @@ def deadline_columns(
     d["timely_filing"] = where(np.isnat(paid), deadline("timely_filing", dos, days=a["TimelyFilingDays"]))
     d["nsa_open_negotiation"] = where(is_nsa & np.isnat(notice), deadline("nsa_open_negotiation", paid))
     d["idr_initiation"] = where(is_nsa & np.isnat(idr_started), deadline("idr_initiation", notice))
+    d["idr_window_opens"] = where(is_nsa & np.isnat(idr_started), window_start("idr_initiation", notice))
     pt = d["plan_type"].to_numpy()
     rule = np.where(
         pt == "ERISA",
         "erisa_internal_appeal",
         np.where(pt == "Medicare Advantage", "ma_reconsideration", "payer_appeal"),
     )
+    reconsidered = ~np.isnat(derived["Reconsideration filed"]) & (pt == "Medicare Advantage")
     d["appeal"] = where(
-        np.isnat(denial) & np.isnat(appeal_filed),
+        np.isnat(denial) & np.isnat(appeal_filed) & ~reconsidered,
         deadline(rule, paid, days=np.where(rule == "payer_appeal", a["AppealWindowDays"], np.nan)),
     )
     d["external_review"] = where(np.isnat(review), deadline("external_review", denial))

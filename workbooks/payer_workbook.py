@@ -80,6 +80,7 @@ def deadline_column_formulas(layout: TableLayout) -> dict[str, str]:
         start = f"{layout.name}[[#This Row],[{spec['start']}]]"
         days = spec.get("days")
         rule = spec["rule"]
+        window = bool(spec.get("window"))
         if isinstance(rule, dict):
             other = deadline_formula(rule["other"], start, "Holidays", days_ref=days)[1:]
             expr = other
@@ -87,7 +88,7 @@ def deadline_column_formulas(layout: TableLayout) -> dict[str, str]:
                 f = deadline_formula(rid, start, "Holidays")[1:]
                 expr = f'IF({{Plan type}}="{plan_type}",{f},{expr})'
         else:
-            expr = deadline_formula(rule, start, "Holidays", days_ref=days)[1:]
+            expr = deadline_formula(rule, start, "Holidays", days_ref=days, window=window)[1:]
         when = spec.get("when", "TRUE")
         out[col.header] = f'=IF({{Claim ID}}="","",IF(NOT({when}),"",{expr}))'
     return out

@@ -15,6 +15,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from openpyxl.utils import get_column_letter
 
 from udfs.errors import FileError, InputError
 from workbooks.update import lock_files, update_workbook
@@ -209,9 +210,11 @@ def test_tables_grow_with_formulas_validation_formatting_and_names_when_spare_ro
     dl_last = refs["Deadlines"][1]
     headers = [c.value for c in dl[1]]
     nxt = dl.cell(dl_last, headers.index("Next deadline") + 1).value
-    assert f"$L{dl_last}:$Q{dl_last}" in nxt and "$L2:" not in nxt  # a per-row formula moved to its row
+    first, last_col = (get_column_letter(headers.index(h) + 1) for h in ("Timely filing", "Next action due"))
+    assert f"${first}{dl_last}:${last_col}{dl_last}" in nxt and f"${first}2:" not in nxt  # moved to its row
+    shown = (get_column_letter(headers.index(h) + 1) for h in ("Next deadline", "Business days left"))
     assert [str(r.sqref) for r in dl.conditional_formatting] == [
-        f"R2:T{dl_last}"
+        "{}2:{}{}".format(*shown, dl_last)
     ]  # Next deadline .. days left
 
 
