@@ -13,11 +13,12 @@ import pandas as pd
 
 from udfs.allowed import allowed_amount
 from udfs.charges import ChargeBenchmark
+from udfs.claims import gpci_localities, locality_id, locality_problems
+from udfs.claims import price_lines as medicare_of_lines
 from udfs.errors import FileError, InputError, Problem
 from udfs.money import round_cents
 from udfs.payers import PayerProfile, find_profile, match_key
-from udfs.pfs_data import available_years, load_pfs
-from udfs.surgery import price_claim
+from udfs.pfs_data import available_years
 
 from .underpayment_rows import date_array, text_array
 
@@ -205,24 +206,6 @@ def join_claims(rows: pd.DataFrame, claims: pd.DataFrame | None) -> None:
         rows[column] = np.where(line_found, values[np.maximum(taken_row, 0)], np.nan)
 
 
-_LOCALITY = re.compile(r"([A-Z]{2})\s*-?\s*(\d{1,2})")
-
-
-def _locality_id(text: str) -> str | None:
-    """``CA-18`` for ``ca 18``, ``CA18``...; '' for blank; None when it is not a locality id."""
-    t = str(text).strip().upper()
-    if not t:
-        return ""
-    m = _LOCALITY.fullmatch(t)
-    return f"{m.group(1)}-{m.group(2).zfill(2)}" if m else None
-
-
-def _gpci_localities(year: int) -> set[str] | None:
-    """The localities with GPCIs embedded or imported for ``year``; None when the year has none."""
-    table = load_pfs(year).gpci
-    return None if table is None else set(table.index)
-
-
 def check_locality(locality: str, years: Iterable[int] | None = None) -> str:
     """The canonical id of a ``--locality`` value (``CA-18``), checked against every embedded year with
     GPCIs; raises :class:`InputError` naming the argument when it is not a Medicare locality.
@@ -230,10 +213,10 @@ def check_locality(locality: str, years: Iterable[int] | None = None) -> str:
     >>> check_locality("ca 18")
     'CA-18'
     """
-    loc = _locality_id(locality)
+    loc = locality_id(locality)
     if loc is None:
         raise InputError(f"--locality: {locality!r} is not a locality id such as CA-18 (state and number)")
-    known = [(y, _gpci_localities(y)) for y in (years or available_years())]
+    known = [(y, gpci_localities(y)) for y in (years or available_years())]
     with_gpci = [(y, ids) for y, ids in known if ids is not None]
     if loc and with_gpci and all(loc not in ids for _, ids in with_gpci):
         raise InputError(
@@ -266,58 +249,24 @@ def place_lines(rows: pd.DataFrame, locality: str | None, setting: str | None) -
             np.where(cl == "", "claims file (no locality: national)", "claims file"),
             source,
         )
-    rows["locality"] = np.array([_locality_id(x) or "" for x in loc], dtype=object)
+    rows["locality"] = np.array([locality_id(x) or "" for x in loc], dtype=object)
     rows["setting"] = st
     rows["place_from"] = source
 
 
 def check_claims_file(claims: pd.DataFrame, source: str) -> None:
-    """Every problem of a claims file that :func:`workbooks.claims_file.read_claims` does not check and
-    the pricing needs: a ``locality`` that is not a locality id, or not a Medicare locality in the year of
-    the line's date of service (when oonkit has that year's GPCIs). Raises :class:`FileError` listing all.
-    """
-    problems: list[Problem] = []
+    """Every problem of a claims file that the pricing needs checked (``udfs.claims.locality_problems``: a
+    ``locality`` that is not a locality id, or not a Medicare locality in the year of the line's date of
+    service). Raises :class:`FileError` listing all."""
     lines = claims["source_line"].to_numpy() if "source_line" in claims else np.arange(len(claims)) + 2
     dates = date_array(claims["date_of_service"])
-    years = set(available_years())
-    for i, (text, day) in enumerate(zip(text_array(claims["locality"]), dates, strict=True)):
-        if not text.strip():
-            continue
-        loc = _locality_id(text)
-        if loc is None:
-            problems.append(
-                Problem(source, int(lines[i]), "locality", f"{text!r} is not a locality id such as CA-18")
-            )
-            continue
-        year = int(str(day)[:4]) if not np.isnat(day) else 0
-        ids = _gpci_localities(year) if year in years else None
-        if ids is not None and loc not in ids:
-            problems.append(
-                Problem(source, int(lines[i]), "locality", f"{text!r} is not a {year} Medicare locality")
-            )
+    years = [int(str(d)[:4]) if not np.isnat(d) else 0 for d in dates]
+    problems = [
+        Problem(source, int(lines[i]), "locality", message)
+        for i, message in locality_problems(text_array(claims["locality"]), years)
+    ]
     if problems:
         raise FileError(problems)
-
-
-PRICE_CHUNK = 20_000  # lines per call of price_claim (whole claims)
-
-
-def _claim_chunks(claim_ids: np.ndarray, size: int) -> list[slice]:
-    """Slices of about ``size`` rows that never split a claim (rows of a claim are contiguous)."""
-    n = claim_ids.size
-    if n <= size:
-        return [slice(0, n)] if n else []
-    starts = np.flatnonzero(np.r_[True, claim_ids[1:] != claim_ids[:-1]])
-    out, begin = [], 0
-    while begin < n:
-        end = begin + size
-        if end >= n:
-            out.append(slice(begin, n))
-            break
-        end = int(starts[np.searchsorted(starts, end)]) if end <= starts[-1] else n
-        out.append(slice(begin, end))
-        begin = end
-    return out
 
 
 def price_lines(
@@ -347,45 +296,28 @@ def price_lines(
         (~np.isfinite(units) | (units < 1) | (units != np.round(units)), "units are not a whole number >= 1"),
         (dos_year == 0, "no service date"),
     ]
-    years = set(available_years())
     for mask, text in reasons:
         note = np.where((note == "") & mask, text, note)
-    for y in np.unique(year[note == ""]):
-        if int(y) not in years:
-            note = np.where((note == "") & (year == y), f"no {int(y)} Medicare fee schedule in oonkit", note)
     loc = rows["locality"].to_numpy(dtype=object)
-    for y in np.unique(year[(note == "") & (loc != "")]):
-        if _gpci_localities(int(y)) is None:
-            note = np.where(
-                (note == "") & (year == y) & (loc != ""),
-                f"no {int(y)} GPCIs in oonkit for the locality (oonkit data import-pfs adds them)",
-                note,
-            )
     medicare = np.full(n, np.nan)
     priced_ok = np.zeros(n, dtype=bool)
-    priceable = np.flatnonzero(note == "")
-    claim_ids = rows["claim_id"].to_numpy()
-    modifiers = rows["modifiers"].to_numpy(dtype=object)
-    settings = rows["setting"].to_numpy(dtype=object)
-    # whole claims at a time, in chunks: price_claim's working memory grows with its input
-    for part in _claim_chunks(claim_ids[priceable], PRICE_CHUNK):
-        at = priceable[part]
-        priced = price_claim(
-            claim_ids[at],
-            code[at],
-            modifiers[at],
-            units[at],
-            loc[at],
-            settings[at],
-            year[at],
-            date_of_service=service[at],
-        )
-        ok = priced["priced"].to_numpy(dtype=bool)
-        medicare[at] = priced["allowed"].to_numpy(dtype=float)
-        note[at] = np.where(
-            ok, priced["adjustments"].to_numpy(dtype=object), priced["note"].to_numpy(dtype=object)
-        )
-        priced_ok[at] = ok
+    at = np.flatnonzero(note == "")
+    # lines of a claim and a service date are priced together (the multiple-procedure rules are per day)
+    key = (
+        rows["claim_id"].to_numpy().astype(str).astype(object)[at]
+        + "|"
+        + service[at].astype(str).astype(object)
+    )
+    medicare[at], note[at], priced_ok[at] = medicare_of_lines(
+        key,
+        code[at],
+        rows["modifiers"].to_numpy(dtype=object)[at],
+        units[at],
+        loc[at],
+        rows["setting"].to_numpy(dtype=object)[at],
+        year[at],
+        service[at],
+    )
     rows["medicare_priced"] = priced_ok
     rows["medicare"] = medicare
     rows["medicare_note"] = note

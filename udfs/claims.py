@@ -1,18 +1,153 @@
-"""Pricing a table of claim lines: the Medicare amount of each line (claim-level surgical rules applied) and the
-charge benchmark at its payer's percentile, ready for the expected-allowed, share and gap math.
+"""Pricing claim lines: the Medicare amount of each line with the claim-level surgical rules, for a claims file
+(``price_claims``) or remittance lines (``price_lines``), and the checks of their Medicare localities.
 
-Input is the table ``workbooks.claims_file.read_claims`` returns (one row per line); output adds ``payer_id``,
-``medicare``, ``medicare_note`` and fills ``benchmark_rate`` where the user left it empty.
+Lines are priced per claim and date of service (the multiple-procedure rules apply to procedures on one day,
+Medicare Claims Processing Manual ch. 12 s. 40.6). A line that cannot be priced gets a note saying why (a year
+without a fee schedule, a locality without GPCIs for the year, a carrier-priced code...) instead of stopping the
+rest.
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from .charges import ChargeBenchmark
 from .payers import PayerProfile, profile_for
+from .pfs_data import available_years, load_pfs
 from .surgery import price_claim
+
+PRICE_CHUNK = 20_000  # lines per call of price_claim (whole claims): its working memory grows with its input
+_LOCALITY = re.compile(r"([A-Z]{2})\s*-?\s*(\d{1,2})")
+
+
+def locality_id(text: Any) -> str | None:
+    """``CA-18`` for ``ca 18``, ``CA18``...; '' for blank; None when it is not a locality id.
+
+    >>> locality_id("ca 8"), locality_id(""), locality_id("Los Angeles")
+    ('CA-08', '', None)
+    """
+    t = "" if text is None else str(text).strip().upper()
+    if not t:
+        return ""
+    m = _LOCALITY.fullmatch(t)
+    return f"{m.group(1)}-{m.group(2).zfill(2)}" if m else None
+
+
+def gpci_localities(year: int) -> set[str] | None:
+    """The localities with GPCIs embedded or imported for ``year``; None when the year has none."""
+    table = load_pfs(year).gpci
+    return None if table is None else set(table.index)
+
+
+def locality_problems(localities: Iterable[Any], years: Iterable[int]) -> list[tuple[int, str]]:
+    """(position, message) of each locality that is not an id such as CA-18, or not a Medicare locality in
+    the line's year when oonkit has that year's GPCIs (a year without GPCIs is a pricing note, not an error)."""
+    known = set(available_years())
+    cache: dict[int, set[str] | None] = {}
+    out = []
+    for i, (text, year) in enumerate(zip(localities, years, strict=True)):
+        loc = locality_id(text)
+        if loc is None:
+            out.append((i, f"{text!r} is not a locality id such as CA-18"))
+            continue
+        if not loc or year not in known:
+            continue
+        if year not in cache:
+            cache[year] = gpci_localities(year)
+        ids = cache[year]
+        if ids is not None and loc not in ids:
+            out.append((i, f"{text!r} is not a {year} Medicare locality"))
+    return out
+
+
+def claim_chunks(keys: np.ndarray, size: int) -> list[slice]:
+    """Slices of about ``size`` rows that never split a claim (the rows of a claim are contiguous): a slice
+    ends at the first claim boundary at or after ``size`` rows.
+
+    >>> claim_chunks(np.array([0, 0, 1, 1, 1, 2, 3, 3, 4]), 3)
+    [slice(0, 5, None), slice(5, 8, None), slice(8, 9, None)]
+    """
+    n = keys.size
+    if n <= size:
+        return [slice(0, n)] if n else []
+    starts = np.append(np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]), n)
+    out, begin = [], 0
+    while begin < n:
+        cut = int(starts[np.searchsorted(starts, begin + size, side="left")]) if begin + size < n else n
+        out.append(slice(begin, cut))
+        begin = cut
+    return out
+
+
+def price_lines(
+    claim_key: Any,
+    hcpcs: Any,
+    modifier: Any,
+    units: Any,
+    locality: Any,
+    setting: Any,
+    year: Any,
+    date_of_service: Any,
+    chunk: int | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Medicare amount, note and priced flag of each line (``udfs.surgery.price_claim`` per claim key).
+
+    Parameters
+    ----------
+    claim_key : array_like
+        Lines with the same key are priced together: give the claim id and the date of service.
+    hcpcs, modifier, units, locality, setting, year, date_of_service : array_like
+        As :func:`udfs.surgery.price_claim` takes them; ``locality`` a canonical id or ''.
+
+    Returns
+    -------
+    medicare : ndarray
+        The allowed amount after the claim-level rules; NaN where not priced.
+    note : ndarray of str
+        The adjustments applied, or why the line is not priced.
+    priced : ndarray of bool
+    """
+    key = np.asarray(claim_key, dtype=object)
+    n = key.size
+    code = np.asarray(hcpcs, dtype=object)
+    mods = np.asarray(modifier, dtype=object)
+    unit = np.asarray(units, dtype=float)
+    loc = np.asarray(locality, dtype=object)
+    place = np.asarray(setting, dtype=object)
+    yr = np.asarray(year, dtype=np.int64)
+    dos = np.asarray(date_of_service, dtype="datetime64[D]")
+    note = np.full(n, "", dtype=object)
+    known = set(available_years())
+    for y in np.unique(yr):
+        if int(y) not in known:
+            note[yr == y] = f"no {int(y)} Medicare fee schedule in oonkit (oonkit data import-pfs adds one)"
+    for y in np.unique(yr[(note == "") & (loc != "")]):
+        if gpci_localities(int(y)) is None:
+            at = (note == "") & (yr == y) & (loc != "")
+            note[at] = (
+                f"no {int(y)} GPCIs in oonkit for the locality: oonkit data import-pfs adds them, or set "
+                "medicare_year in the payer profile"
+            )
+    medicare = np.full(n, np.nan)
+    priced = np.zeros(n, dtype=bool)
+    todo = np.flatnonzero(note == "")
+    todo = todo[np.argsort(key[todo].astype(str), kind="stable")]  # a claim's lines together
+    for part in claim_chunks(key[todo].astype(str), chunk or PRICE_CHUNK):
+        at = todo[part]
+        out = price_claim(
+            key[at], code[at], mods[at], unit[at], loc[at], place[at], yr[at], date_of_service=dos[at]
+        )
+        ok = out["priced"].to_numpy(dtype=bool)
+        medicare[at] = out["allowed"].to_numpy(dtype=float)
+        note[at] = np.where(ok, out["adjustments"].to_numpy(dtype=object), out["note"].to_numpy(dtype=object))
+        priced[at] = ok
+    note = np.array(["" if x in (None, "nan", "None") or x != x else str(x) for x in note], dtype=object)
+    return medicare, note, priced
 
 
 def price_claims(
@@ -35,21 +170,20 @@ def price_claims(
     year_of_profile = {pid: profiles[pid].medicare_year for pid in out["payer_id"].unique()}
     dos_year = pd.to_datetime(out["date_of_service"]).dt.year.to_numpy()
     years = np.array([year_of_profile[p] or y for p, y in zip(out["payer_id"], dos_year, strict=True)])
-    priced = price_claim(
-        out["claim_id"].astype(str).to_numpy(dtype=object),
+    dos = pd.to_datetime(out["date_of_service"]).to_numpy(dtype="datetime64[D]")
+    key = out["claim_id"].astype(str).to_numpy(dtype=object) + "|" + dos.astype(str).astype(object)
+    medicare, note, _ = price_lines(
+        key,
         out["hcpcs"].to_numpy(dtype=object),
         out["modifier"].fillna("").to_numpy(dtype=object),
         out["units"].fillna(1).to_numpy(),
-        out["locality"].fillna("").to_numpy(dtype=object),
+        np.array([locality_id(x) or "" for x in out["locality"]], dtype=object),
         out["setting"].fillna("facility").to_numpy(dtype=object),
         years,
-        date_of_service=pd.to_datetime(out["date_of_service"]).to_numpy(dtype="datetime64[D]"),
+        dos,
     )
-    out["medicare"] = priced["allowed"].to_numpy(dtype=float)
-    notes = np.where(
-        priced["priced"].to_numpy(dtype=bool), priced["adjustments"].astype(str), priced["note"].astype(str)
-    )
-    out["medicare_note"] = [("" if n in ("nan", "None") else n) for n in notes]
+    out["medicare"] = medicare
+    out["medicare_note"] = note
     if benchmark is not None:
         pct = np.array(
             [profiles[p].percentile if profiles[p].percentile else np.nan for p in out["payer_id"]]

@@ -15,6 +15,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
+from udfs.claims import locality_problems
 from udfs.errors import FileError, Problem
 from udfs.reference import load_yaml
 
@@ -236,6 +237,11 @@ def _check_claims(frame: pd.DataFrame, src: str, headers: dict[str, str]) -> lis
         seen.setdefault(key, line)
         if row["payment_date"] is not None and row["payment_date"] < row["date_of_service"]:
             problems.append(Problem(src, line, headers.get("payment_date"), "is before the date of service"))
+    years = [row["date_of_service"].year if row["date_of_service"] is not None else 0 for row in records]
+    for i, message in locality_problems([row["locality"] for row in records], years):
+        problems.append(
+            Problem(src, int(records[i]["source_line"]), headers.get("locality", "locality"), message)
+        )
     for column in ("payer", "patient_ref", "date_of_service", "plan_type", "nsa"):
         firsts: dict[Any, Any] = {}
         for row in records:

@@ -132,7 +132,9 @@ def claims_columns(
     c["gap"] = np.where(
         closed,
         np.nan,
-        gap.recovery_gap(c["target"].to_numpy(dtype=float), c["total_paid"].to_numpy(dtype=float), patient_paid),
+        gap.recovery_gap(
+            c["target"].to_numpy(dtype=float), c["total_paid"].to_numpy(dtype=float), patient_paid
+        ),
     )
     under = gap.underpaid(
         c["expected_allowed"].to_numpy(dtype=float),

@@ -22,6 +22,7 @@ import remits.underpayment_rows
 from remits.reader import read_835
 from remits.synthetic import RemitClaim, RemitLine, RemitPayment, build_835
 from remits.underpayment import LineClass, Tolerance, default_tolerance, find_underpayments
+from udfs import claims as udfs_claims
 from udfs.errors import FileError, InputError
 from udfs.payers import load_profiles
 from workbooks.claims_file import read_claims
@@ -415,7 +416,7 @@ def test_a_year_without_gpcis_is_not_priced_rather_than_priced_nationally():
     built = claim("L2", line("99285", 1000, 300, ("CO", "45", 700), date="20260110"))
     row = one(run(built, payer="ACME HEALTH", locality="CA-18"), "L2")
     assert row["classification"] == LineClass.NOT_PRICED
-    assert "no 2026 GPCIs in oonkit for the locality (oonkit data import-pfs adds them)" in row["reason"]
+    assert "no 2026 GPCIs in oonkit for the locality: oonkit data import-pfs adds them" in row["reason"]
 
 
 # --------------------------------------------------------------------------------------- the claims file
@@ -507,15 +508,14 @@ def test_a_claim_without_service_lines_is_one_row():
 def test_pricing_in_chunks_keeps_claims_whole(monkeypatch):
     # price_claim runs over a few thousand lines at a time; the multiple-procedure rule still sees every
     # line of a claim, so chunks of any size give the same amounts
-    from remits import underpayment_join
     from remits.synthetic import synthetic_835
 
     remit = read_835(synthetic_835(claims=60, seed=4))
     whole = find_underpayments(remit, as_of=AS_OF).lines
-    monkeypatch.setattr(underpayment_join, "PRICE_CHUNK", 5)
+    monkeypatch.setattr(udfs_claims, "PRICE_CHUNK", 5)
     chunked = find_underpayments(remit, as_of=AS_OF).lines
     pd.testing.assert_frame_equal(whole, chunked)
-    assert underpayment_join._claim_chunks(np.array([0, 0, 1, 1, 1, 2, 3, 3, 4]), 3) == [
+    assert udfs_claims.claim_chunks(np.array([0, 0, 1, 1, 1, 2, 3, 3, 4]), 3) == [
         slice(0, 5),
         slice(5, 8),
         slice(8, 9),

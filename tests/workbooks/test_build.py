@@ -162,3 +162,35 @@ def test_control_characters_in_outside_text_do_not_break_the_workbook(tmp_path):
     ws = openpyxl.load_workbook(result.workbooks["summit-health"])["Claims"]
     headers = [c.value for c in ws[1]]
     assert ws.cell(2, headers.index("Notes") + 1).value == "bell_x0007_ tab_x000B_end"
+
+
+def test_a_year_without_gpcis_leaves_medicare_empty_with_a_note_and_bad_localities_are_listed(tmp_path):
+    # No CY2026 GPCIs are embedded (templates/fees/README.md): a 2026 line in CA-18 is built with an empty
+    # Medicare amount and the reason; a locality that is not an id, or not a 2025 locality, is a file problem.
+    claims = tmp_path / "claims.csv"
+    claims.write_text(
+        "claim_id,payer,date_of_service,hcpcs,billed,locality\n"
+        "A1,summit-health,2026-03-02,27447,22000,CA-18\n"
+        "A2,summit-health,2025-10-01,27447,22000,ca 18\n"
+    )
+    result = build_set(claims, tmp_path / "out", as_of=AS_OF)
+    ws = openpyxl.load_workbook(result.workbooks["summit-health"])["Claims"]
+    headers = [c.value for c in ws[1]]
+    medicare, note = headers.index("Medicare") + 1, headers.index("Medicare note") + 1
+    assert ws.cell(2, medicare).value is None
+    assert ws.cell(2, note).value.startswith("no 2026 GPCIs in oonkit for the locality")
+    assert ws.cell(3, medicare).value == pytest.approx(
+        1340.3613, abs=1e-4
+    )  # CA-18 2025, README's oonkit price
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "claim_id,payer,date_of_service,hcpcs,billed,locality\n"
+        "A1,summit-health,2025-03-02,27447,22000,Los Angeles\n"
+        "A2,summit-health,2025-10-01,27447,22000,CA-99\n"
+    )
+    with pytest.raises(FileError) as err:
+        build_set(bad, tmp_path / "out2", as_of=AS_OF)
+    assert str(err.value).splitlines() == [
+        "bad.csv:2: locality: 'Los Angeles' is not a locality id such as CA-18",
+        "bad.csv:3: locality: 'CA-99' is not a 2025 Medicare locality",
+    ]
