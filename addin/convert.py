@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from udfs.arrays import broadcast
+from udfs.calendar import parse_date_texts
 from udfs.errors import OonError
 
 #: Error values a cell can hold, as xlwings' ``err_to_str`` writes them.
@@ -270,7 +271,7 @@ def _one_date(v: Any) -> tuple[np.datetime64, bool]:
     if isinstance(v, int | float) and not isinstance(v, bool) and not np.isnan(v) and 1 <= v < 2958466:
         return excel_serial_to_date(np.array([v]))[0], True
     if isinstance(v, str) and v.strip() and v.strip() not in EXCEL_ERRORS:
-        parsed = pd.to_datetime(v.strip(), errors="coerce", format="mixed")
+        parsed = parse_date_texts(pd.Series([v]))[0]
         return (nat, False) if pd.isna(parsed) else (np.datetime64(parsed.date(), "D"), True)
     return nat, False
 

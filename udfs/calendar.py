@@ -27,6 +27,7 @@ from typing import Any
 import holidays as holidays_pkg
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from .arrays import broadcast, check_range, floats
 from .errors import InputError
@@ -415,3 +416,22 @@ def next_business_day(date: Any, holidays: npt.ArrayLike | None = None) -> Any:
     ok = ~np.isnat(d)
     out[ok] = np.busday_offset(d[ok], 0, roll="forward", busdaycal=cal)
     return _date_out(out, date)
+
+
+#: The date forms accepted in text (files and cells): ISO and the US month/day/year, nothing guessed.
+DATE_TEXT_FORMS = "YYYY-MM-DD or M/D/YYYY"
+_ISO_TEXT = r"^(\d{4}-\d{1,2}-\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+_US_TEXT = r"^(\d{1,2}/\d{1,2}/\d{4})$"
+
+
+def parse_date_texts(texts: pd.Series) -> pd.Series:
+    """Dates written as ``YYYY-MM-DD`` (a time part is ignored) or ``M/D/YYYY``; anything else (``2025``,
+    ``Oct 2025``, ``31/12/2025``, ``10/14``) is NaT rather than a guess.
+
+    >>> parse_date_texts(pd.Series(["2025-10-14", "3/4/2025", "2025-10-14 00:00:00", "31/12/2025", "2025"])).tolist()
+    [Timestamp('2025-10-14 00:00:00'), Timestamp('2025-03-04 00:00:00'), Timestamp('2025-10-14 00:00:00'), NaT, NaT]
+    """
+    text = texts.astype(str).str.strip()
+    iso = pd.to_datetime(text.str.extract(_ISO_TEXT, expand=False), format="%Y-%m-%d", errors="coerce")
+    us = pd.to_datetime(text.str.extract(_US_TEXT, expand=False), format="%m/%d/%Y", errors="coerce")
+    return iso.fillna(us)

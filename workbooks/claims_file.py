@@ -15,6 +15,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
+from udfs.calendar import DATE_TEXT_FORMS, parse_date_texts
 from udfs.claims import locality_problems
 from udfs.errors import FileError, Problem
 from udfs.reference import load_yaml
@@ -72,6 +73,7 @@ def _blank(v: Any) -> bool:
 
 
 _AMOUNT = re.compile(r"^\$?\s*-?\$?\s*(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?$")
+EXCEL_CELL_LIMIT = 32_767  # characters in one cell (Excel specifications and limits)
 _TRUE = {"Y", "YES", "TRUE", "1", "X"}
 _FALSE = {"N", "NO", "FALSE", "0"}
 
@@ -81,6 +83,11 @@ def _convert_column(values: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, pd.
     problem = pd.Series([None] * len(values), index=values.index, dtype=object)
     text = values.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v).strip())
     if spec.type == "text":
+        long = text.str.len() > EXCEL_CELL_LIMIT
+        problem[long] = [
+            f"{len(t):,} characters: longer than the {EXCEL_CELL_LIMIT:,} an Excel cell holds"
+            for t in text[long]
+        ]
         return text, problem
     if spec.type in ("amount", "fraction"):
         numeric = pd.to_numeric(
@@ -113,9 +120,9 @@ def _convert_column(values: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, pd.
             out[is_date] = pd.to_datetime(values[is_date]).dt.normalize()
         rest = ~is_date
         if rest.any():
-            out[rest] = pd.to_datetime(text[rest], errors="coerce", format="mixed").dt.normalize()
+            out[rest] = parse_date_texts(text[rest])
         bad = out.isna()
-        problem[bad] = [f"{t!r} is not a date" for t in text[bad]]
+        problem[bad] = [f"{t!r} is not a date ({DATE_TEXT_FORMS})" for t in text[bad]]
         return out, problem
     if spec.type == "flag":
         upper = text.str.upper()
@@ -136,7 +143,11 @@ def read_claims(path: str | Path) -> pd.DataFrame:
     """Read, check and type a claims file (see :func:`read_table`), with the claim-level checks: duplicate
     lines, and payer, patient, date of service, plan type and NSA equal on every line of a claim.
     """
-    return read_table(path, column_specs(), _check_claims)
+    frame = read_table(path, column_specs(), _check_claims)
+    # a code typed as a number lost its leading zeros in a spreadsheet (100 for 00100): HCPCS codes are 5 long
+    digits = frame["hcpcs"].str.fullmatch(r"\d{1,4}")
+    frame.loc[digits, "hcpcs"] = frame.loc[digits, "hcpcs"].str.zfill(5)
+    return frame
 
 
 def read_table(path: str | Path, specs: list[ColumnSpec], check=None) -> pd.DataFrame:
@@ -178,6 +189,8 @@ def read_table(path: str | Path, specs: list[ColumnSpec], check=None) -> pd.Data
             problems.append(Problem(src, 1, s.name, "required column missing"))
     if problems:
         raise FileError(problems)
+    if not len(raw):
+        raise FileError([Problem(src, None, None, "no rows: the file has a header but no claim lines")])
     inverse = {v: k for k, v in mapping.items()}
     lines = pd.Series(np.arange(first, first + len(raw)), index=raw.index)
     data: dict[str, pd.Series] = {}
@@ -218,6 +231,11 @@ def read_table(path: str | Path, specs: list[ColumnSpec], check=None) -> pd.Data
     return frame
 
 
+def _shown(value: Any) -> str:
+    """A value as a message shows it: dates without a time."""
+    return str(value.date()) if isinstance(value, pd.Timestamp) else str(value)
+
+
 def _check_claims(frame: pd.DataFrame, src: str, headers: dict[str, str]) -> list[Problem]:
     problems = []
     seen: dict[tuple[Any, Any], int] = {}
@@ -237,6 +255,21 @@ def _check_claims(frame: pd.DataFrame, src: str, headers: dict[str, str]) -> lis
         seen.setdefault(key, line)
         if row["payment_date"] is not None and row["payment_date"] < row["date_of_service"]:
             problems.append(Problem(src, line, headers.get("payment_date"), "is before the date of service"))
+    first_claim: dict[str, tuple[Any, int]] = {}
+    for row in records:
+        pcn = row.get("payer_claim_id") or ""
+        if not pcn:
+            continue
+        if pcn in first_claim and first_claim[pcn][0] != row["claim_id"]:
+            problems.append(
+                Problem(
+                    src,
+                    int(row["source_line"]),
+                    headers.get("payer_claim_id", "payer_claim_id"),
+                    f"{pcn!r} is also the payer claim ID of claim {first_claim[pcn][0]} (line {first_claim[pcn][1]})",
+                )
+            )
+        first_claim.setdefault(pcn, (row["claim_id"], int(row["source_line"])))
     years = [row["date_of_service"].year if row["date_of_service"] is not None else 0 for row in records]
     for i, message in locality_problems([row["locality"] for row in records], years):
         problems.append(
@@ -252,7 +285,7 @@ def _check_claims(frame: pd.DataFrame, src: str, headers: dict[str, str]) -> lis
                         src,
                         int(row["source_line"]),
                         headers.get(column, column),
-                        f"differs from the claim's first line ({firsts[cid]!s} vs {v!s})",
+                        f"differs from the claim's first line ({_shown(firsts[cid])} vs {_shown(v)})",
                     )
                 )
             firsts.setdefault(cid, v)

@@ -35,7 +35,7 @@ def test_every_problem_listed_at_once(tmp_path):
     assert str(err.value).splitlines() == [
         "claims.csv:2: billed: '12,O0' is not an amount",
         "claims.csv:3: payer: empty",
-        "claims.csv:3: date_of_service: '2025-13-40' is not a date",
+        "claims.csv:3: date_of_service: '2025-13-40' is not a date (YYYY-MM-DD or M/D/YYYY)",
         "claims.csv:3: initial_paid: 'abc' is not an amount",
         "claims.csv:3: nsa: 'maybe' is not Y or N",
         "claims.csv:3: setting: 'office' is not one of facility, nonfacility",
@@ -102,3 +102,53 @@ def test_formula_like_text_stays_text_and_aliases_work(tmp_path):
 def test_specs_document_every_column():
     for spec in column_specs():
         assert spec.description, spec.name
+
+
+def test_dates_are_read_only_in_the_documented_forms(tmp_path):
+    # YYYY-MM-DD (a time part ignored) and M/D/YYYY; no guessing of day-first or partial dates
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "claim_id,payer,date_of_service,hcpcs,billed,payment_date\n"
+        "A1,x,2025-10-14 00:00:00,99285,10,3/4/2025\n"
+        "A2,x,31/12/2025,99285,10,\n"
+        "A3,x,2025,99285,10,10/14\n"
+        "A4,x,Oct 2025,99285,10,\n"
+    )
+    with pytest.raises(FileError) as err:
+        read_claims(path)
+    assert str(err.value).splitlines() == [
+        "c.csv:3: date_of_service: '31/12/2025' is not a date (YYYY-MM-DD or M/D/YYYY)",
+        "c.csv:4: date_of_service: '2025' is not a date (YYYY-MM-DD or M/D/YYYY)",
+        "c.csv:4: payment_date: '10/14' is not a date (YYYY-MM-DD or M/D/YYYY)",
+        "c.csv:5: date_of_service: 'Oct 2025' is not a date (YYYY-MM-DD or M/D/YYYY)",
+    ]
+
+
+def test_header_only_long_text_codes_without_zeros_and_shared_payer_claim_ids(tmp_path):
+    empty = tmp_path / "e.csv"
+    empty.write_text("claim_id,payer,date_of_service,hcpcs,billed\n")
+    with pytest.raises(FileError, match="e.csv: no rows: the file has a header but no claim lines"):
+        read_claims(empty)
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "claim_id,payer,date_of_service,hcpcs,billed,payer_claim_id,notes\n"
+        f"A1,x,2025-10-14,100,10,ICN1,{'n' * 40_000}\n"
+        "A2,x,2025-10-14,99285,10,ICN1,\n"
+    )
+    with pytest.raises(FileError) as err:
+        read_claims(path)
+    assert str(err.value).splitlines() == [
+        "c.csv:2: notes: 40,000 characters: longer than the 32,767 an Excel cell holds"
+    ]
+    path.write_text(
+        "claim_id,payer,date_of_service,hcpcs,billed,payer_claim_id\n"
+        "A1,x,2025-10-14,100,10,ICN1\n"
+        "A2,x,2025-10-14,99285,10,ICN1\n"
+    )
+    with pytest.raises(FileError) as err:
+        read_claims(path)
+    assert str(err.value).splitlines() == [
+        "c.csv:3: payer_claim_id: 'ICN1' is also the payer claim ID of claim A1 (line 2)"
+    ]
+    path.write_text("claim_id,payer,date_of_service,hcpcs,billed\nA1,x,2025-10-14,100,10\n")
+    assert read_claims(path)["hcpcs"].tolist() == ["00100"]  # anesthesia code 00100 typed as a number
