@@ -27,8 +27,26 @@ import pandas as pd
 
 from .arrays import broadcast, floats, texts
 from .errors import FileError, Problem
+from .medicare import split_modifiers
 
 _PCT_COLUMN = re.compile(r"^(?:P(\d{1,2})|(\d{1,2})(?:TH|ST|ND|RD)?(?: PERCENTILE)?)$")
+
+
+#: The modifiers that make a line a different service in a charge benchmark: the professional and technical
+#: components of a global code. Others (LT, RT, 50, 51, 59...) are priced as the code itself.
+COMPONENTS = ("26", "TC")
+
+
+def component(modifiers: np.ndarray) -> np.ndarray:
+    """The component modifier (26 or TC) of each modifier string, '' when it has none.
+
+    >>> component(np.array(["26", "TC LT", "LT,50", "", "RT-26"], dtype=object))
+    array(['26', 'TC', '', '', '26'], dtype=object)
+    """
+    codes, uniques = pd.factorize(modifiers.reshape(-1))
+    parts = [next((m for m in split_modifiers(u) if m in COMPONENTS), "") for u in uniques]
+    table = np.array([*parts, ""], dtype=object)  # code -1 (missing) -> ''
+    return table[codes].reshape(modifiers.shape)
 
 
 @dataclass(frozen=True)
@@ -88,7 +106,7 @@ class ChargeBenchmark:
             else np.full(len(frame), "")
         )
         mod = (
-            texts(frame[cols["MODIFIER"]].to_numpy(dtype=object), "modifier")
+            component(texts(frame[cols["MODIFIER"]].to_numpy(dtype=object), "modifier"))
             if "MODIFIER" in cols
             else np.full(len(frame), "")
         )
@@ -159,20 +177,19 @@ class ChargeBenchmark:
         ['', 'percentile 90 is outside the published 75-80; not extrapolated', 'code 99999 not in benchmark',
          'percentile is on the 0-100 scale (80 for the 80th); got 0.8']
         """
-        c, g, m = texts(code, "code"), texts(geo, "geo"), texts(modifier, "modifier")
+        c, g, m = texts(code, "code"), texts(geo, "geo"), component(texts(modifier, "modifier"))
         p = floats(percentile, "percentile")
         c, g, m, p = broadcast(c, g, m, p)
         shape = c.shape
         c, g, m, p = (a.reshape(-1) for a in (c, g, m, p))
         row = np.full(c.shape, -1, dtype=np.intp)
-        # Most specific key first, then fall back to rows without geo / modifier.
+        # The line's geo first, then the row without geo; a professional (26) or technical (TC) component is
+        # looked up only under its own modifier, never priced at the global charge.
         for keys in (
             np.char.add(
                 np.char.add(c.astype(str), "|"), np.char.add(np.char.add(g.astype(str), "|"), m.astype(str))
             ),
             np.char.add(np.char.add(c.astype(str), "||"), m.astype(str)),
-            np.char.add(np.char.add(c.astype(str), "|"), np.char.add(g.astype(str), "|")),
-            np.char.add(c.astype(str), "||"),
         ):
             todo = row < 0
             if not todo.any():
@@ -199,5 +216,10 @@ class ChargeBenchmark:
             else:
                 note[i] = f"percentile {p[i]:g} is outside the published {rng}; not extrapolated"
         for i in np.flatnonzero(~found):
-            note[i] = f"code {c[i]} not in benchmark" + (f" for geo {g[i]}" if g[i] else "")
+            note[i] = (
+                f"code {c[i]}"
+                + (f"-{m[i]}" if m[i] else "")
+                + " not in benchmark"
+                + (f" for geo {g[i]}" if g[i] else "")
+            )
         return amount.reshape(shape), note.reshape(shape)

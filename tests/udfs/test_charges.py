@@ -52,3 +52,14 @@ def test_every_problem_in_a_bad_file_is_listed(tmp_path):
         "bench.csv:5: code: duplicate row for 27447||",
         "bench.csv:5: charges decrease as the percentile rises",
     ]
+
+
+def test_components_are_never_priced_at_the_global_charge():
+    # A 26 or TC line takes the row of its own component; other modifiers (LT, 50...) the code's row.
+    table = pd.DataFrame(
+        {"code": ["70553", "70553"], "modifier": ["", "26"], "p50": [1400, 310], "p80": [2000, 450]}
+    )
+    t = ChargeBenchmark.from_frame(table)
+    amount, note = t.amount(["70553", "70553", "70553", "70553"], 80, modifier=["26", "26 LT", "LT", "TC"])
+    np.testing.assert_allclose(amount, [450, 450, 2000, np.nan])
+    assert note[3] == "code 70553-TC not in benchmark"
