@@ -131,7 +131,7 @@ def summary_table(summary) -> str:
                 f"{r.billed:,.2f}",
                 f"{paid:,.2f}",
                 f"{paid / r.billed:.1%}" if r.billed else "-",
-                f"{paid / r.medicare:.0%}" if r.medicare else "-",
+                f"{r.paid_priced / r.medicare:.0%}" if r.medicare else "-",
                 f"{r.expected_allowed:,.2f}",
                 f"{r.underpaid:,}",
                 f"{r.gap:,.2f}",

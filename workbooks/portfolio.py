@@ -37,6 +37,7 @@ COLUMNS = [
     ("Billed", "billed", "amount", 14),
     ("Initial paid", "initial_paid", "amount", 14),
     ("Medicare", "medicare", "amount", 14),
+    ("Paid where priced", "paid_priced", "amount", 13),
     ("Expected allowed", "expected_allowed", "amount", 14),
     ("Underpaid lines", "underpaid", "integer", 10),
     ("Recovered", "recovered", "amount", 13),
@@ -52,7 +53,7 @@ COLUMNS = [
 #: Ratio columns after the values: header, numerator headers (summed), denominator header.
 RATIOS = [
     ("Paid of billed", ("Initial paid", "Recovered"), "Billed"),
-    ("Paid of Medicare", ("Initial paid", "Recovered"), "Medicare"),
+    ("Paid of Medicare", ("Paid where priced",), "Medicare"),
     ("Settlement of billed", ("Closed paid",), "Closed billed"),
     ("Appeal success rate", ("Appeals won",), "Appeals decided"),
     ("IDR win rate", ("IDR won",), "IDR decided"),
@@ -108,6 +109,10 @@ def payer_rows(
                 "billed": float(lines["billed"].sum()),
                 "initial_paid": float(lines["initial_paid"].fillna(0).sum()),
                 "medicare": float(np.nansum(lines["medicare"].to_numpy(dtype=float))),
+                # paid (initial + recovered) on the lines with a Medicare amount, the numerator of paid of Medicare
+                "paid_priced": float(
+                    e.claims.loc[e.claims["medicare"].astype(float) > 0, "total_paid"].sum()
+                ),
                 "expected_allowed": float(np.nansum(e.claims["expected_allowed"].to_numpy(dtype=float))),
                 "underpaid": int((e.claims["underpaid"] == True).sum()),  # noqa: E712
                 "recovered": float(e.claims["recovered"].sum()),
