@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from udfs.errors import InputError
-from udfs.localities import locality_name, resolve_locality
+from udfs.localities import county_named, locality_name, resolve_locality
 from udfs.medicare import limiting_charge, price_pfs
 from udfs.money import round_cents
 from udfs.pfs_data import load_pfs
@@ -53,6 +53,12 @@ def run(args: argparse.Namespace) -> int:
     except InputError as exc:
         print(f"oonkit price: error: {exc}", file=sys.stderr)
         return 2
+    if args.county and not county_named(args.state, args.county, args.year):
+        print(
+            f"oonkit price: note: county {args.county!r} is not named in the CMS crosswalk for {args.state}: priced "
+            f"as the rest-of-state locality {lid} (check the spelling)",
+            file=sys.stderr,
+        )
     amount = _num(row.amount)
     sources = {k: v["source"] + " (" + v["folder"] + ")" for k, v in table.sources.items()}
     mac = str(table.gpci.loc[lid, "mac"]) if lid and table.gpci is not None else ""

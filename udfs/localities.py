@@ -193,6 +193,23 @@ def _resolve_one(state: str, locality: str, county: str, mac: str, year: int) ->
     )
 
 
+def county_named(state: Any, county: Any, year: int = 2025) -> bool:
+    """True when the CMS county crosswalk names ``county`` in ``state``; False when it would resolve only
+    through the state's rest-of-state row (a county of that area, or a misspelling: no list of every US
+    county is embedded to tell them apart).
+
+    >>> county_named("CA", "Los Angeles"), county_named("CA", "Nowhere")
+    (True, False)
+    """
+    from .pfs_data import load_pfs
+
+    table = load_pfs(int(year))
+    if table.locco is None:
+        return False
+    rows = table.locco[table.locco["state"] == _state(_clean(state))]
+    return bool(((rows["kind"] == "county") & (rows["county"] == county_key(county))).any())
+
+
 def resolve_locality(
     state: Any = None,
     locality: Any = None,

@@ -231,3 +231,14 @@ def test_cli_import_errors_exit_1(tmp_path, data_dir, capsys):
     assert main(["data", "import-pfs", "--year", "2025", "--rvu", str(missing)]) == 1
     err = capsys.readouterr().err
     assert f"{missing}: file not found" in err and "nothing was written" in err
+
+
+def test_price_says_when_a_county_is_not_in_the_crosswalk(capsys):
+    # CA has many localities; a county the 2025 crosswalk does not name resolves to REST OF CALIFORNIA (CA-75)
+    from oonkit.cli import main
+
+    assert main(["price", "27447", "--state", "CA", "--county", "Nowhere"]) == 0
+    assert (
+        "county 'Nowhere' is not named in the CMS crosswalk for CA: priced as the rest-of-state locality CA-75"
+        in (capsys.readouterr().err)
+    )
