@@ -218,9 +218,26 @@ def summary(remit: Remit, found: pd.DataFrame, csv_dir: str | None = None) -> st
     return "\n".join(lines)
 
 
+#: What a spreadsheet reads as the start of a formula when it opens a CSV file (OWASP, "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value: object) -> object:
+    """Text a spreadsheet would evaluate, prefixed with an apostrophe (shown as the text itself in Excel).
+
+    >>> print(neutralised("=HYPERLINK(1)"), neutralised("ACME"), neutralised(12.5))
+    '=HYPERLINK(1) ACME 12.5
+    """
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
 def _for_csv(name: str, table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
-    for column in MONEY.get(name, ()):
+    money = set(MONEY.get(name, ()))
+    for column in out.columns:  # text from the payer's file: never a formula in a spreadsheet
+        if column not in money and (out[column].dtype == object or pd.api.types.is_string_dtype(out[column])):
+            out[column] = out[column].map(neutralised)
+    for column in money:
         values = round_cents(out[column].to_numpy())
         out[column] = pd.Series(values, index=out.index).map(lambda x: "" if np.isnan(x) else f"{x:.2f}")
     if name == "claims":

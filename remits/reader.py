@@ -234,10 +234,6 @@ def _text(values: list | np.ndarray) -> pd.Series:
     return pd.Series(values, dtype=object).astype("str")
 
 
-def _optional(ids: np.ndarray) -> pd.arrays.IntegerArray:
-    return pd.arrays.IntegerArray(np.maximum(ids, 0), ids < 0)
-
-
 _LEVELS = pd.array(["claim", "line"], dtype="str")
 
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any, BinaryIO
 
 from openpyxl.formula.translate import Translator
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import column_index_from_string
 
 from udfs.errors import FileError, Problem
 
@@ -482,7 +482,3 @@ def _merge_rows(existing: bytes, new: bytes) -> bytes:
     merged = dict(cells)
     merged.update(dict(new_cells))
     return start + b"".join(merged[k] for k in sorted(merged, key=column_index_from_string)) + rest
-
-
-def column_letters(first: int, count: int) -> list[str]:
-    return [get_column_letter(first + i) for i in range(count)]

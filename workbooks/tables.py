@@ -7,7 +7,6 @@ is typed as a string and marked with Excel's quote prefix, so that editing it in
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from copy import copy
@@ -255,9 +254,3 @@ def _validations(ws: Worksheet, cols: Sequence[Column], last: int) -> None:
             dv.errorTitle = col.header
             dv.add(rng)
             ws.data_validations.append(dv)
-
-
-def date_value(d: dt.date | pd.Timestamp | None) -> dt.date | None:
-    if d is None or d is pd.NaT:
-        return None
-    return pd.Timestamp(d).date()

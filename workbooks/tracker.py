@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils import column_index_from_string, get_column_letter
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 
 from udfs.errors import FileError, Problem
@@ -254,10 +254,6 @@ def _payer_id(package: Package, strings: list[str], tables: dict[str, Table]) ->
                 value = read.columns.get("B", {}).get(row)
                 return str(value) if value is not None else None
     return None
-
-
-def column_index(letter: str) -> int:
-    return column_index_from_string(letter)
 
 
 __all__ = ["NS_MAIN", "READ", "Table", "Tracker", "open_tracker", "template_version"]

@@ -108,3 +108,16 @@ def test_csv_target_is_a_file(tmp_path, capsys) -> None:
     assert main(["remit", *FILES, "--csv", str(target)]) == 1
     assert "exists and is not a folder" in capsys.readouterr().err
     assert target.read_text() == "keep"
+
+
+def test_csv_text_that_looks_like_a_formula_is_neutralised(tmp_path):
+    # CLP01 from a payer's file starting with "=": a spreadsheet opening claims.csv must see text
+    from remits.synthetic import synthetic_835
+
+    data = synthetic_835(claims=3, seed=2).decode("ascii")
+    clp01 = data.split("CLP*", 1)[1].split("*", 1)[0]
+    path = tmp_path / "x.835"
+    path.write_text(data.replace(f"CLP*{clp01}*", "CLP*=1+1*", 1))
+    assert main(["remit", str(path), "--csv", str(tmp_path / "csv")]) == 0
+    text = (tmp_path / "csv" / "claims.csv").read_text()
+    assert "'=1+1" in text and ",=1+1" not in text
