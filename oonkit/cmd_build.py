@@ -12,6 +12,7 @@ import yaml
 from tqdm import tqdm
 
 from oonkit import passwords
+from oonkit.arguments import iso_date
 from remits.balance import imbalances
 from remits.reader import read_remits
 from remits.underpayment import find_underpayments
@@ -22,13 +23,6 @@ from udfs.reference import template_path
 from workbooks.build import BuildResult, build_set
 from workbooks.claims_file import read_claims
 from workbooks.remit_report import build_remit_report
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -43,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--payers", type=Path, metavar="PAYERS_DIR", help="folder of payer profiles (YAML) to add or override"
     )
     b.add_argument(
-        "--as-of", type=_date, metavar="DATE", help="count deadlines and ages to this date (default today)"
+        "--as-of", type=iso_date, metavar="DATE", help="count deadlines and ages to this date (default today)"
     )
     b.add_argument(
         "--log", type=Path, metavar="LOG", help="escalation log entries to start from (CSV or XLSX)"
@@ -158,7 +152,7 @@ def run_build(args: argparse.Namespace) -> int:
 def run_demo(args: argparse.Namespace) -> int:
     settings = yaml.safe_load(template_path("demo/demo.yaml").read_text(encoding="utf-8"))
     folder = template_path("demo/demo.yaml").parent
-    as_of = settings["as_of"] if isinstance(settings["as_of"], dt.date) else _date(str(settings["as_of"]))
+    as_of = settings["as_of"] if isinstance(settings["as_of"], dt.date) else iso_date(str(settings["as_of"]))
     print(f"oonkit demo: synthetic claims of four fictional payers, as of {as_of} (templates/demo/README.md)")
     _build(args, folder / settings["claims"], folder / settings["log"], folder / settings["benchmark"], as_of)
     remit_files = sorted((folder / settings["remits"]).glob("*.835"))

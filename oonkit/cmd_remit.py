@@ -11,7 +11,6 @@ with the whole set or is left as it was; the workbook is written to a temporary 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import os
 import shutil
 import tempfile
@@ -21,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from oonkit import passwords
+from oonkit.arguments import iso_date
 from remits.balance import imbalances
 from remits.reader import Remit, read_remits
 from remits.underpayment import LINE_MONEY, Underpayments, find_underpayments
@@ -95,7 +95,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--as-of",
-        type=_date,
+        type=iso_date,
         metavar="DATE",
         help="count days left to deadlines from this date (default today)",
     )
@@ -105,13 +105,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help=f"encrypt the report workbook (patient data); the password comes from ${passwords.ENV} or a prompt",
     )
     parser.set_defaults(func=run)
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 PRICING_OPTIONS = ("out", "claims", "payers", "benchmark", "locality", "setting", "as_of")
