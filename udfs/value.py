@@ -188,6 +188,11 @@ def escalation_npv(
 
     >>> round(escalation_npv(10_000, [0.4, 0.5], [1, 1], [150, 500], [60, 45], 0.10), 2)
     6411.35
+
+    A path of one stage may be given as scalars: 0.4 x 1,000 / 1.1 ** (30 / 365) = 396.88.
+
+    >>> round(escalation_npv(1000, 0.4, 1, 0, 30, 0.1), 2)
+    396.88
     """
     v = escalation_value(gap, probability, share, cost, days, rate, fee_rate)
-    return scalar_out(v.npv[..., -1], gap, rate, fee_rate, np.asarray(probability)[..., 0])
+    return scalar_out(v.npv[..., -1], gap, rate, fee_rate, np.atleast_1d(probability)[..., 0])
