@@ -18,8 +18,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from .arrays import broadcast, check_range, floats, scalar_out
+from .errors import InputError
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,79 @@ def cost_share(
         np.copyto(balance, 0.0, where=no_balance)
     np.copyto(balance, np.nan, where=~no_balance & np.isnan(b))
     return CostShare(basis, ded, cop, coins, patient, plan, balance)
+
+
+def claim_cost_share(
+    claim: npt.ArrayLike,
+    allowed: npt.ArrayLike,
+    deductible_remaining: npt.ArrayLike = 0.0,
+    coinsurance: npt.ArrayLike = 0.0,
+    copay: npt.ArrayLike = 0.0,
+    oop_remaining: npt.ArrayLike = np.inf,
+    nsa: npt.ArrayLike = False,
+    qpa: npt.ArrayLike = np.nan,
+    billed: npt.ArrayLike = np.nan,
+    balance_bill_allowed: npt.ArrayLike = True,
+) -> CostShare:
+    """Cost share of the lines of whole claims: the deductible, copay and out-of-pocket cap apply once per claim.
+
+    A patient's deductible and out-of-pocket remainder are met by the claim as a whole, not again on every
+    line. The claim's cost share is :func:`cost_share` of the sum of its lines' bases (lines without a basis,
+    such as a line without an allowed amount or an NSA line without a QPA, left out); each line carries the part of it proportional to its own
+    basis. The benefit inputs are the claim's (the same on each of its lines); each line's are used with the
+    claim's basis, as the payer workbook's formulas do.
+
+    Parameters
+    ----------
+    claim : array_like
+        Claim identifier of each line (1-d); lines with the same identifier form one claim.
+    allowed, deductible_remaining, coinsurance, copay, oop_remaining, nsa, qpa, billed, balance_bill_allowed
+        As in :func:`cost_share`, one value per line or a scalar.
+
+    Returns
+    -------
+    CostShare
+        One value per line: ``basis`` is the line's own basis; ``deductible``, ``copay``, ``coinsurance`` and
+        ``patient`` are the line's part of the claim's; ``plan_paid`` and ``balance_bill`` are the line's.
+
+    Notes
+    -----
+    Line :math:`i` of a claim with bases :math:`B_i`, :math:`B = \\sum B_i`:
+    :math:`patient_i = patient(B) \\, B_i / B` (0 when :math:`B = 0`). The claim's totals equal
+    :func:`cost_share` of the claim; how a payer spreads the deductible over the lines (in the order it
+    processes them) is not knowable in advance, so the split in proportion to the basis is a convention.
+
+    Examples
+    --------
+    Two lines of one claim, $1,400 allowed each, $500 deductible left, 20% coinsurance, $600 out of pocket
+    left: the claim's share is min(500 + 0.2 x 2,300, 600) = $600, $300 on each line (per line it would be
+    $600 twice).
+
+    >>> s = claim_cost_share(["A", "A"], [1400, 1400], 500, 0.2, oop_remaining=600)
+    >>> s.patient.tolist(), s.plan_paid.tolist()
+    ([300.0, 300.0], [1100.0, 1100.0])
+    """
+    ids = np.asarray(claim)
+    if ids.ndim != 1:
+        raise InputError(f"claim: one claim identifier per line (a 1-d array), got shape {ids.shape}")
+    n = len(ids)
+    line = cost_share(allowed, nsa=nsa, qpa=qpa, billed=billed, balance_bill_allowed=balance_bill_allowed)
+    if line.basis.shape not in ((), (n,)):
+        raise InputError(f"allowed: one value per claim line ({n}), got shape {line.basis.shape}")
+    a = np.broadcast_to(floats(allowed, "allowed"), (n,))
+    # a line without an allowed amount has no share (nor a plan payment): it is left out of its claim
+    basis = np.where(np.isnan(a), np.nan, np.broadcast_to(line.basis, (n,)))
+    codes = pd.factorize(pd.Series(ids, dtype=object))[0]
+    known = ~np.isnan(basis)
+    claim_basis = np.bincount(codes, weights=np.where(known, basis, 0.0), minlength=codes.max(initial=-1) + 1)
+    total = np.where(known, claim_basis[codes], np.nan)
+    whole = cost_share(total, deductible_remaining, coinsurance, copay, oop_remaining)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        part = np.where(total > 0, basis / total, 0.0)
+    part = np.where(known, part, np.nan)
+    ded, cop, coins, patient = (x * part for x in (whole.deductible, whole.copay, whole.coinsurance, whole.patient))
+    plan = np.where(np.isnan(patient), np.nan, np.maximum(a - patient, 0.0))
+    return CostShare(basis, ded, cop, coins, patient, plan, np.array(line.balance_bill))
 
 
 def patient_share(

@@ -139,11 +139,21 @@ def _convert_column(values: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, pd.
     raise ValueError(spec.type)
 
 
+#: Claim-level benefit columns: the deductible, copay and out-of-pocket cap apply once per claim
+#: (``udfs.share.claim_cost_share``), so lines of a claim must not give different values.
+BENEFIT_COLUMNS = ("deductible_remaining", "coinsurance", "copay", "oop_remaining")
+
+
 def read_claims(path: str | Path) -> pd.DataFrame:
     """Read, check and type a claims file (see :func:`read_table`), with the claim-level checks: duplicate
-    lines, and payer, patient, date of service, plan type and NSA equal on every line of a claim.
+    lines, and payer, patient, date of service, plan type and NSA equal on every line of a claim; the patient's
+    benefits (deductible and out-of-pocket remaining, coinsurance, copay) given once per claim or equal on the
+    lines that give them (:data:`BENEFIT_COLUMNS`; blanks take the claim's value).
     """
     frame = read_table(path, column_specs(), _check_claims)
+    # the patient's benefits are the claim's: a line that leaves them blank takes its claim's values
+    for column in BENEFIT_COLUMNS:
+        frame[column] = frame.groupby("claim_id", sort=False)[column].transform("first")
     # a code typed as a number lost its leading zeros in a spreadsheet (100 for 00100): HCPCS codes are 5 long
     digits = frame["hcpcs"].str.fullmatch(r"\d{1,4}")
     frame.loc[digits, "hcpcs"] = frame.loc[digits, "hcpcs"].str.zfill(5)
@@ -275,10 +285,13 @@ def _check_claims(frame: pd.DataFrame, src: str, headers: dict[str, str]) -> lis
         problems.append(
             Problem(src, int(records[i]["source_line"]), headers.get("locality", "locality"), message)
         )
-    for column in ("payer", "patient_ref", "date_of_service", "plan_type", "nsa"):
+    for column in ("payer", "patient_ref", "date_of_service", "plan_type", "nsa", *BENEFIT_COLUMNS):
         firsts: dict[Any, Any] = {}
+        optional = column in BENEFIT_COLUMNS
         for row in records:
             v, cid = row[column], row["claim_id"]
+            if optional and v is None:
+                continue
             if cid in firsts and firsts[cid] != v:
                 problems.append(
                     Problem(

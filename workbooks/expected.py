@@ -94,8 +94,9 @@ def claims_columns(
         method, billed, medicare, factor, bench, sca, bool(a["LesserOf"])
     )
     nsa = c["nsa"].map(lambda v: v is True or v == "Y").to_numpy(dtype=bool)
-    s = share.cost_share(
-        np.nan_to_num(c["expected_allowed"].to_numpy(dtype=float), nan=0.0),
+    s = share.claim_cost_share(
+        c["claim_id"].to_numpy(dtype=object),
+        c["expected_allowed"].to_numpy(dtype=float),
         np.nan_to_num(_num(c["deductible_remaining"])),
         np.nan_to_num(_num(c["coinsurance"])),
         np.nan_to_num(_num(c["copay"])),

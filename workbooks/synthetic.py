@@ -52,6 +52,11 @@ def claims_frame(
         status = "Denied" if denied else ("Closed" if rng.random() < 0.08 else "Open")
         benefits = rng.random() < 0.3
         patient = f"P{int(rng.integers(1, 10**6)):06d}"
+        # the patient's benefits are the claim's (README, 'Claims file columns'): drawn once per claim
+        deductible = f"{float(rng.choice([0, 250, 1500])):.2f}" if benefits else ""
+        coinsurance = f"{float(rng.choice([0.1, 0.2, 0.3, 0.5])):.2f}" if benefits else ""
+        copay = "50.00" if benefits and rng.random() < 0.3 else ""
+        oop = f"{float(rng.choice([300, 2000, 6000])):.2f}" if benefits else ""
         for line in range(1, n + 1):
             code, mod, lo, hi = CODES[int(rng.integers(len(CODES)))]
             billed = round(float(rng.uniform(lo, hi)), 2)
@@ -79,10 +84,10 @@ def claims_frame(
                     "status": status,
                     "payer_claim_id": f"PC{seed}{claim_no:07d}",
                     "sca_rate": f"{round(billed * 0.4, 2):.2f}" if rng.random() < 0.03 else "",
-                    "deductible_remaining": f"{float(rng.choice([0, 250, 1500])):.2f}" if benefits else "",
-                    "coinsurance": f"{float(rng.choice([0.1, 0.2, 0.3, 0.5])):.2f}" if benefits else "",
-                    "copay": "50.00" if benefits and rng.random() < 0.3 else "",
-                    "oop_remaining": f"{float(rng.choice([300, 2000, 6000])):.2f}" if benefits else "",
+                    "deductible_remaining": deductible if line == 1 or rng.random() < 0.5 else "",
+                    "coinsurance": coinsurance,
+                    "copay": copay,
+                    "oop_remaining": oop,
                     "notes": ["", "", '=HYPERLINK("http://x")', "+1 call back", "@payer", "-check EOB"][
                         int(rng.integers(6))
                     ],

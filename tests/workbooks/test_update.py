@@ -18,6 +18,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 
 from udfs.errors import FileError, InputError
+from workbooks.layout import load_layout
 from workbooks.update import lock_files, update_workbook
 
 from .test_update_support import AS_OF, make_case, parts, table_frame
@@ -201,7 +202,9 @@ def test_tables_grow_with_formulas_validation_formatting_and_names_when_spare_ro
     last = refs["Claims"][1]
     assert wb.defined_names["ClaimIDs"].attr_text == f"'Claims'!$A$2:$A${last}"
     assert all(str(dv.sqref).endswith(str(last)) for dv in ws.data_validations.dataValidation)
-    assert [str(r.sqref) for r in ws.conditional_formatting] == [f"AN2:AN{last}"]
+    headers = [c.header for c in load_layout()["claims"].columns]
+    underpaid = get_column_letter(headers.index("Underpaid") + 1)  # highlighted when TRUE
+    assert [str(r.sqref) for r in ws.conditional_formatting] == [f"{underpaid}2:{underpaid}{last}"]
     table = ws.tables["Claims"]
     for col_no, column in enumerate(table.tableColumns, start=1):
         if column.calculatedColumnFormula is not None:
