@@ -22,7 +22,9 @@ from .case_estimate import yes_no
 from .case_model import Case
 
 FIRST_STAGE = 16
-LINKED = {"probability": "=IDRWin", "share": "=IDRStageShare", "cost": "=N(IDRCaseFees)"}
+#: Default formulas of the IDR stage's linked inputs. N() makes a cleared IDRWin 0 in Excel and LibreOffice alike
+#: (a bare reference to an empty cell is 0 in Excel, empty in LibreOffice) and a blank IDRCaseFees 0.
+LINKED = {"probability": "=N(IDRWin)", "share": "=IDRStageShare", "cost": "=N(IDRCaseFees)"}
 APPLIES = {"nsa": "NSA only"}
 ACCEPT = "Accept now (the payment and any offer)"
 STAGE_HEADERS = [
@@ -159,10 +161,11 @@ def _stopping_points(s: Sheet, case: Case) -> PathLayout:
         s0, sm = FIRST_STAGE, FIRST_STAGE + m - 1
         if m == 0:
             s.text(f"A{r}", ACCEPT, "oon text")
-            s.formula(f"B{r}", "=Offer", "amount", f"{key}.recovery")
+            # N(): a cleared offer is 0 in both engines (a bare =Offer is empty in LibreOffice, 0 in Excel)
+            s.formula(f"B{r}", "=N(Offer)", "amount", f"{key}.recovery")
             s.value(f"C{r}", 0, "oon computed amount")
             s.value(f"D{r}", 0, "oon computed fraction")
-            s.formula(f"E{r}", "=Offer", "amount", f"{key}.npv")
+            s.formula(f"E{r}", "=N(Offer)", "amount", f"{key}.npv")
         else:
             st = FIRST_STAGE + m - 1
             s.formula(

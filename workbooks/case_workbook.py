@@ -54,6 +54,8 @@ WATERFALL = [  # step, base, total, decrease, increase (formulas; None = empty)
     ("Expected recovery (best stopping point)", "=Received", None, None, "=BestRecovery"),
     ("Expected total", None, '=IF(OR(Received="",BestRecovery=""),"",Received+BestRecovery)', None, None),
 ]
+# An input is never returned bare (=IDRWin): Excel shows a reference to an empty cell as 0, LibreOffice as an empty
+# cell (which tests equal to ""); N() gives 0 in both. tests/workbooks/test_bare_references.py holds this.
 SUMMARY = [  # row, label, formula, type, key
     (4, "Before the service", None, None, None),
     (5, "Expected allowed (the payer's likely method)", "=AllowedLikely", "amount", "summary.allowed"),
@@ -72,7 +74,7 @@ SUMMARY = [  # row, label, formula, type, key
     (20, "Status", "=IDRStatus", "text", "summary.idr_status"),
     (21, "Expected net gain of IDR", "=IDRGain", "amount", "summary.idr_gain"),
     (22, "Break-even win probability", "=IDRBreakEven", "fraction", "summary.idr_break_even"),
-    (23, "Your win probability", "=IDRWin", "fraction", "summary.idr_win"),
+    (23, "Your win probability", "=N(IDRWin)", "fraction", "summary.idr_win"),
     (24, "Verdict", "=IDRDecision", "text", "summary.idr_decision"),
 ]
 GUIDE = [

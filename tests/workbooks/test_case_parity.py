@@ -274,3 +274,34 @@ def test_owner_edits_leave_no_error_values(tmp_path):
             if isinstance(c.value, str) and c.value.startswith("#") and c.value.endswith(("!", "?", "A"))
         ]
         assert not errors, f"{name}: {errors[:5]}"
+
+
+CLEARED = ["Summary!B23", "Escalation!E20", "Escalation!B24", "Escalation!E24"]  # =N(IDRWin), =N(Offer)
+
+
+def test_cleared_win_probability_and_offer_are_0_as_in_excel(tmp_path):
+    """Excel shows a formula returning a cleared input as 0; LibreOffice gives an empty result that tests equal
+    to "" and is no number (while the .xlsx it saves stores 0, so the values alone cannot tell): the cells that
+    show IDRWin and Offer must be the number 0 in LibreOffice too."""
+    from tests.libreoffice import recalculate
+
+    path = build_case_workbook(read_case(), tmp_path / "cleared.xlsx").path
+    wb = openpyxl.load_workbook(path)
+    wb["IDR"]["B6"].value = None
+    wb["Escalation"]["B7"].value = None
+    assert [wb[ref.split("!")[0]][ref.split("!")[1]].value for ref in CLEARED] == [
+        "=N(IDRWin)",
+        "=N(IDRWin)",
+        "=N(Offer)",
+        "=N(Offer)",
+    ]
+    probe = wb.create_sheet("Probe")
+    for i, ref in enumerate(CLEARED, start=1):
+        probe.cell(i, 1).value = f"=ISNUMBER({ref})"
+        probe.cell(i, 2).value = f'={ref}=""'
+    wb.save(path)
+    out = openpyxl.load_workbook(recalculate([path], tmp_path / "recalculated")[0], data_only=True)
+    for i, ref in enumerate(CLEARED, start=1):
+        sheet, cell = ref.split("!")
+        assert out[sheet][cell].value == 0, ref
+        assert out["Probe"].cell(i, 1).value is True and out["Probe"].cell(i, 2).value is False, ref
