@@ -8,6 +8,8 @@ checker itself is tested on a small workbook of formulas it must flag and formul
 
 from __future__ import annotations
 
+import datetime as dt
+
 import openpyxl
 import pytest
 import yaml
@@ -21,9 +23,28 @@ from remits.underpayment import find_underpayments
 from tests.workbooks.test_case_parity import SEEDS, generated_case
 from tests.workbooks.test_remit_report import AS_OF, DEMO, PROFILES, demo_result, tricky_result
 from tests.xlsx_bare_refs import bare_references
+from udfs.reference import template_path
+from workbooks.build import build_set
 from workbooks.case_file import read_case
 from workbooks.case_workbook import build_case_workbook
 from workbooks.remit_report import build_remit_report
+
+
+def test_payer_workbooks_return_no_bare_input(tmp_path):
+    """The demo set: every payer workbook and the portfolio (a stage left empty on a log entry shows as empty
+    in both engines, not as 0 in Excel)."""
+    demo = template_path("demo/claims.csv").parent
+    result = build_set(
+        demo / "claims.csv",
+        tmp_path,
+        None,
+        dt.date(2026, 2, 20),
+        demo / "log.csv",
+        template_path("demo/benchmark.csv"),
+    )
+    books = [*result.workbooks.values(), result.portfolio]
+    found = [f"{path.name}: {line}" for path in books for line in bare_references(path)]
+    assert not found, "\n".join(found[:20])
 
 
 def test_case_workbooks_return_no_bare_input(tmp_path):
