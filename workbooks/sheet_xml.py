@@ -48,13 +48,16 @@ def chunks(stream: IO[bytes], source: str) -> Iterator[tuple[str, bytes]]:
     ``<sheetData/>`` is given as the pair).
     """
     buf = b""
-    while b"<sheetData" not in buf:
+    start = end = -1
+    while end < 0:  # read until the whole <sheetData ...> start tag is in (a block may end inside it)
         block = stream.read(BLOCK)
         if not block:
             raise FileError([Problem(source, None, None, "worksheet without <sheetData>")])
         buf += block
-    start = buf.index(b"<sheetData")
-    end = buf.index(b">", start) + 1
+        start = buf.find(b"<sheetData")
+        if start >= 0:
+            end = buf.find(b">", start)
+    end += 1
     if buf[end - 2 : end] == b"/>":
         yield "head", buf[:start] + b"<sheetData>"
         yield "tail", b"</sheetData>" + buf[end:] + stream.read()
