@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -244,6 +244,38 @@ def find_profile(
         if key and key in table:
             return table[key], str(name)
     return None
+
+
+def without_profile(payers: Iterable[str], profiles: dict[str, PayerProfile]) -> dict[str, PayerProfile]:
+    """A profile of its own for each payer no profile answers to: the default profile's method and rules under
+    the payer's name, so that each payer keeps its own workbook and name.
+
+    Payer names that differ only in case and spacing are one payer (:func:`match_key`); the id is the name in
+    lower case with dashes, made unique against the existing profile ids; ``path`` stays the default profile's
+    file, which is how such a profile is told from one read from a file. Returns {payer as written: profile}.
+
+    >>> found = without_profile(["Aetna", "AETNA ", "Cigna"], load_profiles())
+    >>> sorted((k, p.id, p.name, p.method) for k, p in found.items())[:2]
+    [('AETNA ', 'aetna', 'Aetna', 'Percent of Medicare'), ('Aetna', 'aetna', 'Aetna', 'Percent of Medicare')]
+    """
+    default = profiles["_default"]
+    taken = {match_key(pid) for pid in profiles}
+    by_key: dict[str, PayerProfile] = {}
+    out: dict[str, PayerProfile] = {}
+    for payer in payers:
+        key = match_key(payer)
+        if find_profile([payer], profiles) is not None:
+            continue
+        if key not in by_key:
+            base = re.sub(r"[^a-z0-9]+", "-", key).strip("-") or "payer"
+            pid, n = base, 1
+            while pid in taken:
+                n += 1
+                pid = f"{base}-{n}"
+            taken.add(pid)
+            by_key[key] = replace(default, id=pid, name=re.sub(r"\s+", " ", str(payer)).strip(), aliases=())
+        out[payer] = by_key[key]
+    return out
 
 
 def profile_for(payer: str, profiles: dict[str, PayerProfile]) -> PayerProfile:

@@ -17,7 +17,7 @@ import pandas as pd
 from udfs.charges import ChargeBenchmark
 from udfs.claims import price_claims
 from udfs.errors import FileError, Problem
-from udfs.payers import PayerProfile, load_profiles
+from udfs.payers import PayerProfile, load_profiles, without_profile
 
 from .claims_file import read_claims
 from .log_file import empty_log, read_log
@@ -32,6 +32,7 @@ class BuildResult:
     lines: int
     claims: int
     summary: pd.DataFrame  # one row per payer, as in portfolio.xlsx
+    unprofiled: list[str]  # payers no profile answers to, priced by the default profile
 
 
 def safe_file_name(text: str) -> str:
@@ -77,6 +78,12 @@ def prepare(
         raise FileError(problems)
     assert claims is not None
     priced = price_claims(claims, profiles, benchmark)
+    # a payer without a profile keeps its own workbook and name, priced by the default profile's rules
+    own = without_profile(priced.loc[priced["payer_id"] == "_default", "payer"].unique(), profiles)
+    if own:
+        profiles.update({p.id: p for p in own.values()})
+        rows = priced["payer_id"] == "_default"
+        priced.loc[rows, "payer_id"] = priced.loc[rows, "payer"].map(lambda p: own[p].id)
     priced["nsa"] = priced["nsa"].map({True: "Y", False: "N"})
     return priced, (log if log is not None else empty_log()), profiles
 
@@ -109,8 +116,7 @@ def build_set(
     used: dict[str, str] = {}
     for payer_id, lines, payer_log in by_payer(claims, log):
         profile = profiles[payer_id]
-        label = payer_id if payer_id != "_default" else "other-payers"
-        name = safe_file_name(label)
+        name = safe_file_name(payer_id)
         if name.lower() in used:
             name = f"{name}-{len(used)}"
         used[name.lower()] = payer_id
@@ -123,4 +129,6 @@ def build_set(
         progress("portfolio")
     portfolio = out_dir / "portfolio.xlsx"
     summary = build_portfolio(portfolio, claims, log, profiles, as_of, written, password)
-    return BuildResult(written, portfolio, len(claims), claims["claim_id"].nunique(), summary)
+    default = profiles["_default"]  # profiles made by without_profile keep the default profile's path
+    unprofiled = sorted(p.name for p in profiles.values() if p.id != default.id and p.path == default.path)
+    return BuildResult(written, portfolio, len(claims), claims["claim_id"].nunique(), summary, unprofiled)

@@ -194,3 +194,25 @@ def test_a_year_without_gpcis_leaves_medicare_empty_with_a_note_and_bad_localiti
         "bad.csv:2: locality: 'Los Angeles' is not a locality id such as CA-18",
         "bad.csv:3: locality: 'CA-99' is not a 2025 Medicare locality",
     ]
+
+
+def test_each_payer_without_a_profile_gets_its_own_workbook_under_its_name(tmp_path):
+    """Payers no profile answers to are priced by the default profile (100% of Medicare) but are not merged:
+    "Aetna" and "aetna " are one payer, "Cigna" another, each with its own workbook and portfolio row."""
+    claims = tmp_path / "claims.csv"
+    claims.write_text(
+        "claim_id,payer,date_of_service,hcpcs,billed\n"
+        "A1,Aetna,2025-03-01,27447,5000\n"
+        "A2,aetna ,2025-03-02,27447,5000\n"
+        "C1,Cigna,2025-03-01,27447,6000\n"
+        "S1,Summit Health Plan,2025-03-01,27447,5000\n"
+    )
+    result = build_set(claims, tmp_path / "out", as_of=AS_OF)
+    assert {p.name for p in result.workbooks.values()} == {"aetna.xlsx", "cigna.xlsx", "summit-health.xlsx"}
+    assert result.unprofiled == ["Aetna", "Cigna"]
+    assert list(result.summary["payer"]) == ["Aetna", "Cigna", "Summit Health Plan"]
+    wb = openpyxl.load_workbook(result.workbooks["aetna"])
+    labels = {r[0]: r[1] for r in wb["Payer"].iter_rows(min_row=1, max_row=40, max_col=2, values_only=True)}
+    assert labels["Payer id"] == "aetna"
+    assert [c.value for c in wb["Claims"]["A"][1:3]] == ["A1", "A2"]
+    assert "Percent of Medicare" in labels.values()  # the default profile's method, 100% of Medicare
