@@ -141,12 +141,13 @@ _SHARE_DOCS = dict(
     nsa="TRUE where the No Surprises Act protects the line (cost share on the lesser of QPA and billed).",
     qpa="Qualifying payment amount (needed where nsa is TRUE).",
     billed="Billed charges (for the NSA recognized amount).",
+    claim_id="Claim of each line (optional): the deductible, copay and out-of-pocket cap then apply once per claim, shared among its lines in proportion to their amounts.",
 )
 
 
 def _share_columns(fn: str, args: tuple[Any, ...]) -> list[Column]:
-    a, ded, coins, cop, oop, nsa, qpa, billed = args
-    return [
+    a, ded, coins, cop, oop, nsa, qpa, billed, claim = args
+    columns = [
         number(fn, "allowed", a, low=0),
         number(fn, "deductible_remaining", ded, default=0.0, low=0),
         number(fn, "coinsurance", coins, default=0.0, low=0, high=1, hint=_FRACTION_HINT),
@@ -156,14 +157,21 @@ def _share_columns(fn: str, args: tuple[Any, ...]) -> list[Column]:
         number(fn, "qpa", qpa, default=None, low=0),
         number(fn, "billed", billed, default=None, low=0),
     ]
+    if claim is not None:
+        columns.append(text(fn, "claim_id", claim))
+    return columns
 
 
 def _share(part: str) -> Callable[..., Any]:
     def compute(*values):
-        s = share.cost_share(*values)
-        return getattr(s, part), np.where(
-            values[5], "nsa is TRUE but qpa is empty", "no answer for these inputs"
-        )
+        if len(values) == 9:  # with claim ids: the claim's share, spread over its lines
+            shape = np.shape(values[0])
+            flat = [np.broadcast_to(v, shape).reshape(-1) for v in values]
+            s = share.claim_cost_share(flat[8], *flat[:8])
+            result = getattr(s, part).reshape(shape)
+        else:
+            result = getattr(share.cost_share(*values), part)
+        return result, np.where(values[5], "nsa is TRUE but qpa is empty", "no answer for these inputs")
 
     return compute
 
@@ -178,9 +186,10 @@ def OON_PATIENT_SHARE(
     nsa=None,
     qpa=None,
     billed=None,
+    claim_id=None,
 ) -> Cells:
-    """Patient cost share of each line: deductible, then copay, then coinsurance, capped by the out-of-pocket remainder; under NSA computed on the lesser of QPA and billed."""
-    args = (allowed, deductible_remaining, coinsurance, copay, oop_remaining, nsa, qpa, billed)
+    """Patient cost share of each line: deductible, then copay, then coinsurance, capped by the out-of-pocket remainder; under NSA computed on the lesser of QPA and billed. With claim_id, once per claim."""
+    args = (allowed, deductible_remaining, coinsurance, copay, oop_remaining, nsa, qpa, billed, claim_id)
     return run("OON_PATIENT_SHARE", _share_columns("OON_PATIENT_SHARE", args), _share("patient"))
 
 
@@ -194,9 +203,10 @@ def OON_PLAN_PAYMENT(
     nsa=None,
     qpa=None,
     billed=None,
+    claim_id=None,
 ) -> Cells:
     """Expected plan payment of each line: the allowed amount minus the patient cost share (see OON_PATIENT_SHARE)."""
-    args = (allowed, deductible_remaining, coinsurance, copay, oop_remaining, nsa, qpa, billed)
+    args = (allowed, deductible_remaining, coinsurance, copay, oop_remaining, nsa, qpa, billed, claim_id)
     return run("OON_PLAN_PAYMENT", _share_columns("OON_PLAN_PAYMENT", args), _share("plan_paid"))
 
 

@@ -234,7 +234,9 @@ def claim_cost_share(
     with np.errstate(invalid="ignore", divide="ignore"):
         part = np.where(total > 0, basis / total, 0.0)
     part = np.where(known, part, np.nan)
-    ded, cop, coins, patient = (x * part for x in (whole.deductible, whole.copay, whole.coinsurance, whole.patient))
+    ded, cop, coins, patient = (
+        x * part for x in (whole.deductible, whole.copay, whole.coinsurance, whole.patient)
+    )
     plan = np.where(np.isnan(patient), np.nan, np.maximum(a - patient, 0.0))
     return CostShare(basis, ded, cop, coins, patient, plan, np.array(line.balance_bill))
 

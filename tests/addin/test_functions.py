@@ -203,6 +203,23 @@ def test_column_matches_udfs_row_by_row():
     )
 
 
+def test_claim_id_applies_the_deductible_and_cap_once_per_claim():
+    """Two lines of claim A, 1,400 allowed each, 500 deductible left, 20%, 600 out of pocket left: the claim's
+    share is min(500 + 0.2 x 2,300, 600) = 600, 300 a line; claim B's line alone: 500 + 0.2 x 500 = 600.
+    A bad row is its own message and is left out of its claim."""
+    args = (col(1400.0, 1400.0, 1000.0, -5.0), cell(500.0), cell(0.2), None, cell(600.0))
+    ids = col("A", "A", "B", "A")
+    out = F.OON_PATIENT_SHARE(*args, claim_id=ids)
+    assert out[:3, 0].tolist() == [300.0, 300.0, 600.0]
+    assert out[3, 0] == "OON_PATIENT_SHARE: allowed must be at least 0, got -5"
+    plan = F.OON_PLAN_PAYMENT(*args, claim_id=ids)
+    assert plan[:3, 0].tolist() == [1100.0, 1100.0, 400.0]
+    per_line = F.OON_PATIENT_SHARE(*args)  # without claim ids each line is a claim of its own
+    assert per_line[:3, 0].tolist() == [600.0, 600.0, 600.0]
+    blank = F.OON_PATIENT_SHARE(col(100.0, 200.0), claim_id=col("A", None))
+    assert blank[1, 0].startswith("OON_PATIENT_SHARE: claim_id")
+
+
 def test_scalar_arguments_broadcast_down_the_column():
     out = F.OON_ALLOWED(cell("Percent of billed"), col(1000.0, 2000.0, 3000.0), factor=cell("35%"))
     np.testing.assert_allclose(out[:, 0].astype(float), [350.0, 700.0, 1050.0])

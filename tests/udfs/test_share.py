@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from tests.strategies import amounts, fractions
 from udfs.errors import InputError
-from udfs.share import balance_bill, cost_share, patient_share, plan_payment
+from udfs.share import balance_bill, claim_cost_share, cost_share, patient_share, plan_payment
 
 CASES = [
     # allowed 2000, deductible left 500 -> d=500; coinsurance 30% of 1500 = 450; total 950 < oop 3000
@@ -85,3 +85,50 @@ def test_patient_share_never_above_oop_remainder_nor_allowed(
     if not nsa:
         assert s.patient <= allowed + 1e-9
         assert s.plan_paid + s.patient == pytest.approx(allowed)
+
+
+def test_claim_share_applies_the_deductible_and_cap_once():
+    """Claim A: 1,400 + 1,400 allowed, 500 deductible left, 20%, 600 out of pocket left: min(500 + 0.2 x 2,300,
+    600) = 600 for the claim, 300 a line (per line it would be 600 each). Claim B: 1,000 and 3,000 with no cap:
+    500 + 0.2 x 3,500 = 1,200, split 1:3 = 300 and 900. The NSA line of C has no QPA: no share, left out."""
+    s = claim_cost_share(
+        ["A", "A", "B", "B", "C", "C"],
+        [1400, 1400, 1000, 3000, 800, 200],
+        500,
+        0.2,
+        oop_remaining=[600, 600, np.inf, np.inf, np.inf, np.inf],
+        nsa=[False, False, False, False, True, False],
+        qpa=np.nan,
+        billed=[2000, 2000, 2000, 4000, 900, 300],
+    )
+    np.testing.assert_allclose(s.patient[:4], [300, 300, 300, 900])
+    np.testing.assert_allclose(s.plan_paid[:4], [1100, 1100, 700, 2100])
+    # C: only its second line has a share, 200, all of it deductible
+    assert np.isnan(s.patient[4]) and s.patient[5] == pytest.approx(200)
+
+
+def test_claim_share_needs_one_claim_id_per_line():
+    with pytest.raises(InputError, match="claim: one claim identifier per line"):
+        claim_cost_share([["A"]], [100])
+    with pytest.raises(InputError, match="allowed: one value per claim line"):
+        claim_cost_share(["A", "B"], [100, 200, 300])
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 3), amounts), min_size=1, max_size=12),
+    amounts,
+    fractions,
+    amounts,
+    amounts,
+)
+def test_claim_totals_equal_the_share_of_the_claim_sums(lines, ded, coins, copay, oop):
+    """Whatever the lines, each claim's shares add up to cost_share of the claim's total allowed, and a line's
+    share never exceeds its allowed amount."""
+    ids = np.array([f"C{c}" for c, _ in lines], dtype=object)
+    allowed = np.array([a for _, a in lines])
+    s = claim_cost_share(ids, allowed, ded, coins, copay, oop)
+    for cid in set(ids):
+        mine = ids == cid
+        whole = cost_share(allowed[mine].sum(), ded, coins, copay, oop)
+        assert s.patient[mine].sum() == pytest.approx(float(whole.patient), rel=1e-9, abs=1e-6)
+    assert np.all(s.patient <= allowed + 1e-6)

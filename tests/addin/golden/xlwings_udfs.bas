@@ -232,26 +232,26 @@ failed:
     OON_PAID_PCT = Err.Description
 End Function
 
-Function OON_PATIENT_SHARE(allowed, Optional deductible_remaining, Optional coinsurance, Optional copay, Optional oop_remaining, Optional nsa, Optional qpa, Optional billed)
+Function OON_PATIENT_SHARE(allowed, Optional deductible_remaining, Optional coinsurance, Optional copay, Optional oop_remaining, Optional nsa, Optional qpa, Optional billed, Optional claim_id)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        OON_PATIENT_SHARE = XLPy.CallUDF("addin.functions", "OON_PATIENT_SHARE", Array(allowed, deductible_remaining, coinsurance, copay, oop_remaining, nsa, qpa, billed), ThisWorkbook, Application.Caller)
+        OON_PATIENT_SHARE = XLPy.CallUDF("addin.functions", "OON_PATIENT_SHARE", Array(allowed, deductible_remaining, coinsurance, copay, oop_remaining, nsa, qpa, billed, claim_id), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        OON_PATIENT_SHARE = XLPy.CallUDF("addin.functions", "OON_PATIENT_SHARE", Array(allowed, deductible_remaining, coinsurance, copay, oop_remaining, nsa, qpa, billed))
+        OON_PATIENT_SHARE = XLPy.CallUDF("addin.functions", "OON_PATIENT_SHARE", Array(allowed, deductible_remaining, coinsurance, copay, oop_remaining, nsa, qpa, billed, claim_id))
         Exit Function
     #End If
 failed:
     OON_PATIENT_SHARE = Err.Description
 End Function
 
-Function OON_PLAN_PAYMENT(allowed, Optional deductible_remaining, Optional coinsurance, Optional copay, Optional oop_remaining, Optional nsa, Optional qpa, Optional billed)
+Function OON_PLAN_PAYMENT(allowed, Optional deductible_remaining, Optional coinsurance, Optional copay, Optional oop_remaining, Optional nsa, Optional qpa, Optional billed, Optional claim_id)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        OON_PLAN_PAYMENT = XLPy.CallUDF("addin.functions", "OON_PLAN_PAYMENT", Array(allowed, deductible_remaining, coinsurance, copay, oop_remaining, nsa, qpa, billed), ThisWorkbook, Application.Caller)
+        OON_PLAN_PAYMENT = XLPy.CallUDF("addin.functions", "OON_PLAN_PAYMENT", Array(allowed, deductible_remaining, coinsurance, copay, oop_remaining, nsa, qpa, billed, claim_id), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        OON_PLAN_PAYMENT = XLPy.CallUDF("addin.functions", "OON_PLAN_PAYMENT", Array(allowed, deductible_remaining, coinsurance, copay, oop_remaining, nsa, qpa, billed))
+        OON_PLAN_PAYMENT = XLPy.CallUDF("addin.functions", "OON_PLAN_PAYMENT", Array(allowed, deductible_remaining, coinsurance, copay, oop_remaining, nsa, qpa, billed, claim_id))
         Exit Function
     #End If
 failed:
