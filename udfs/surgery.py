@@ -79,8 +79,10 @@ def _indicators(base: dict[str, Any]) -> dict[str, np.ndarray]:
     return out
 
 
-def _component(base: dict[str, Any], lines: np.ndarray, mod: str) -> np.ndarray:
-    """Amount of the ``mod`` (TC or 26) row of the code on each of ``lines``; 0 where there is none."""
+def _component(base: dict[str, Any], lines: np.ndarray, mod: str, dos: np.ndarray) -> np.ndarray:
+    """Amount of the ``mod`` (TC or 26) row of the code on each of ``lines``; 0 where there is none.
+
+    ``dos`` is the date of service of every line: it picks the CF of a year whose CF changed within it."""
     if lines.size == 0:
         return np.zeros(0)
     part = price_arrays(
@@ -90,6 +92,7 @@ def _component(base: dict[str, Any], lines: np.ndarray, mod: str) -> np.ndarray:
         np.where(base["nonfacility"][lines], "nonfacility", "facility"),
         base["year"][lines],
         base["qp"][lines],
+        dos[lines],
     )
     found = part["row_modifier"] == mod
     return np.where(found, np.nan_to_num(part["amount"]), 0.0)
@@ -113,7 +116,9 @@ def price_claim(
     claim_id : array_like
         Lines with the same id are one claim (one date of service, one rendering provider).
     hcpcs, modifier, locality, setting, year, qp, date_of_service
-        As in :func:`udfs.medicare.price_pfs` (broadcast).
+        As in :func:`udfs.medicare.price_pfs` (broadcast). ``year`` is the fee schedule year: a date of
+        service in another year is priced with that year's schedule and CF when the year has one CF; when
+        it has several (2024) such a line is not priced and its note says why.
     units : int or array_like, default 1
         Units of service; units beyond the first count as further procedures.
 
@@ -281,6 +286,7 @@ def price_claim(
             np.where(base["nonfacility"][lines_m], "nonfacility", "facility"),
             base["year"][lines_m],
             base["qp"][lines_m],
+            dos[lines_m],
         )["amount"]
         weight = np.where(pair[lines_m] >= 0, 0.5, 1.0)
         base_fs = np.nan_to_num(base_fs)
@@ -347,8 +353,8 @@ def price_claim(
         rm = base["row_modifier"][li]
         scale = it.value.to_numpy()[idx] / np.where(fs[li] > 0, fs[li], 1.0)
         glob = rm == ""
-        tc = np.where(rm == "TC", fs[li], 0.0) + np.where(glob, _component(base, li, "TC"), 0.0)
-        pc = np.where(rm == "26", fs[li], 0.0) + np.where(glob, _component(base, li, "26"), 0.0)
+        tc = np.where(rm == "TC", fs[li], 0.0) + np.where(glob, _component(base, li, "TC", dos), 0.0)
+        pc = np.where(rm == "26", fs[li], 0.0) + np.where(glob, _component(base, li, "26", dos), 0.0)
         tc, pc = tc * scale, pc * scale
         pe = base["pe_rvu"][li] * base["gpci_pe"][li] * base["cf"][li] * scale
         mp = it.mp.to_numpy()[idx]

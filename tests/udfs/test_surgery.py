@@ -35,6 +35,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from udfs.errors import InputError
+from udfs.pfs_data import conversion_factor
 from udfs.surgery import price_claim
 
 CF = 32.3465
@@ -198,3 +199,32 @@ def test_mult_proc_never_raises_a_claim_above_its_unadjusted_total(lines):
     assert (c.allowed >= 0).all()
     for _, g in c.groupby("claim_id"):
         assert g.allowed.sum() <= g.unadjusted_amount.sum() + 1e-9
+
+
+# --- fee schedule year and date of service ----------------------------------------------------------------
+def test_a_date_of_service_in_another_year_uses_the_fee_schedule_year():
+    # a payer benchmarking the 2025 schedule, a service of 2026: 27447 facility 38.88 RVU x 2025 CF 32.3465
+    c = price_claim("A", ["27447"], year=2025, date_of_service=np.datetime64("2026-02-03"))
+    assert c.allowed[0] == pytest.approx(38.88 * 32.3465)
+    assert round(c.allowed[0], 2) == 1257.63
+
+
+def test_2024_imported_data_prices_endoscopy_and_imaging_with_the_date_of_service(pfs_2024):
+    # the endoscopy base (43235) and the imaging components (TC, 26) are looked up again: they take the
+    # line's date of service too. 2024 CFs (conversion_factors.yaml): 32.7442 to 2024-03-08, 33.2875 after.
+    assert conversion_factor(2024, date_of_service="2024-02-01") == 32.7442
+    for day, cf in (("2024-02-01", 32.7442), ("2024-05-01", 33.2875)):
+        egd = price_claim("egd", ["43239", "43235", "43251"], year=2024, date_of_service=np.datetime64(day))
+        # family 43235: 43251 (5.80 RVU) in full, 43239 4.10 - 3.65 RVU, the base 43235 0
+        assert allowed(egd) == pytest.approx([(4.10 - 3.65) * cf, 0.0, 5.80 * cf])
+        mri = price_claim(
+            "mri", ["70553", "74177"], setting="nonfacility", year=2024, date_of_service=np.datetime64(day)
+        )
+        # as test_diagnostic_imaging_family: 70553 TC 50%, 74177 PC 95%
+        assert allowed(mri) == pytest.approx([(0.5 * 6.47 + 3.24) * cf, (6.61 + 0.95 * 2.58) * cf])
+
+
+def test_2024_with_a_date_outside_2024_is_not_priced_and_says_why(pfs_2024):
+    c = price_claim(["a", "a"], ["43239", "43251"], year=2024, date_of_service=np.datetime64("2025-01-15"))
+    assert not c.priced.any() and np.isnan(c.allowed).all()
+    assert c.note[0].startswith("date of service 2025-01-15 is outside 2024, whose conversion factor changed")
