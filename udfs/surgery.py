@@ -5,7 +5,8 @@ Order of application, per claim:
 
 1. fee schedule amount of each line (:func:`udfs.medicare.price_arrays`), one procedure per unit;
 2. bilateral surgery (BILAT SURG) for modifier 50, or for the same code on two lines with LT and RT, which
-   then form one procedure whose amount is split evenly over the two lines;
+   then form one procedure whose amount is split evenly over the two lines (indicators 0, 1, 2 and 3: the
+   LT + RT form is priced as the modifier 50 form);
 3. multiple procedures (MULT PROC): endoscopy families (3) collapse into one procedure, then standard
    ranking (1, 2, 3) by amount after the bilateral adjustment: 100% for the highest, 50% for the others;
    diagnostic imaging (4) TC 50% / PC 95%, therapy (5) PE 50%, cardiovascular (6) TC 75%, ophthalmology (7)
@@ -64,6 +65,17 @@ def _rank(group: np.ndarray, value: np.ndarray, order: np.ndarray) -> np.ndarray
     rank = np.empty(g.size, dtype=np.int64)
     rank[idx] = pos
     return rank
+
+
+def _rank_procedures(proc: np.ndarray, group: np.ndarray, value: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """0-based rank of each item's procedure within its group, highest first: the items of one procedure
+    (the two sides of an LT/RT pair) add up their values and share its rank."""
+    if proc.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    codes = np.asarray(pd.factorize(proc)[0])
+    total = np.bincount(codes, weights=value)
+    _, first = np.unique(codes, return_index=True)
+    return _rank(group[first], total, order[first])[codes]
 
 
 def _indicators(base: dict[str, Any]) -> dict[str, np.ndarray]:
@@ -134,12 +146,16 @@ def price_claim(
     -----
     Standard rule (MULT PROC 2): allowed = FS x bilateral factor x (1.0 for the highest-ranked procedure,
     0.5 for the others); endoscopy family (3): highest FS + sum(FS_i - FS_base) for the other members;
-    assistant = 16% (AS: 13.6%) and co-surgeon = 62.5% of the amount after those reductions.
+    assistant = 16% (AS: 13.6%) and co-surgeon = 62.5% of the amount after those reductions. Bilateral
+    factor: 1.5 (BILAT SURG 1), 1.0 (0: both sides as one; 2: the RVUs are already bilateral), 2.0 (3: each
+    side 100%), for modifier 50 or an LT + RT pair alike, before the multiple procedure rules; the pair is
+    one procedure in every ranking.
 
     References
     ----------
-    Medicare Claims Processing Manual ch. 12 s. 40.6 (multiple surgery, endoscopy), 40.7 (bilateral),
-    40.8 (co-/team surgeons), 20.4.3 (assistant at surgery); RVU file documentation.
+    Medicare Claims Processing Manual ch. 12 s. 40.6 (multiple surgery, endoscopy), 40.7 (bilateral:
+    modifier 50 or RT and LT, bilateral amount before multiple procedure rules), 40.8 (co-/team surgeons),
+    20.4.3 (assistant at surgery); RVU file documentation (BILAT SURG 0-3, 9).
 
     Examples
     --------
@@ -197,6 +213,7 @@ def price_claim(
     }
     flag = {f: table[f][md_codes] for f in flag_names}
     assistant = flag["asst"] | flag["as_np"]
+    role = assistant.astype(np.int64)
     texts: list[list[str]] = [[] for _ in range(n)]
 
     # surgeon-role rules that decide whether a line is paid at all
@@ -217,10 +234,11 @@ def price_claim(
         rule = spec["bilat_surg"].get(ind["bilat_surg"][i], spec["bilat_surg"]["9"])
         bil[i] = rule["factor"] if rule["factor"] is not None else 1.0
         texts[i].append(f"modifier 50: {rule['text']}")
-    role = assistant.astype(np.int64)
     pair = np.full(n, -1, dtype=np.int64)
+    # LT + RT form a pair under every indicator with a bilateral factor (0, 1, 2, 3; not 9)
+    paired = [k for k, v in spec["bilat_surg"].items() if isinstance(v, dict) and v.get("factor") is not None]
     sides = np.flatnonzero(
-        priced & (flag["lt"] ^ flag["rt"]) & ~flag["bilat"] & np.isin(ind["bilat_surg"], ["0", "1", "2"])
+        priced & (flag["lt"] ^ flag["rt"]) & ~flag["bilat"] & np.isin(ind["bilat_surg"], paired)
     )
     if sides.size:
         frame = pd.DataFrame(
@@ -359,6 +377,7 @@ def price_claim(
         pe = base["pe_rvu"][li] * base["gpci_pe"][li] * base["cf"][li] * scale
         mp = it.mp.to_numpy()[idx]
         value = it.value.to_numpy()[idx]
+        proc = it.proc.to_numpy()[idx]  # an LT/RT pair is one procedure: it ranks once
         group, _ = pd.factorize(
             pd.MultiIndex.from_arrays([it.claim.to_numpy()[idx], it.role.to_numpy()[idx], mp])
         )
@@ -372,7 +391,7 @@ def price_claim(
                 if key not in rule:
                     continue
                 has = sel[part[sel] > 0]
-                r = _rank(group[has], part[has], order[idx][has])
+                r = _rank_procedures(proc[has], group[has], part[has], order[idx][has])
                 cut = np.where(r > 0, part[has] * (1 - rule[key]), 0.0)
                 allowed[has] -= cut
                 for k, j in enumerate(has):
@@ -381,7 +400,7 @@ def price_claim(
                             f"MULT PROC {code}: {label} rank {r[k] + 1}, {100 * rule[key]:g}% of {label}; "
                         )
         sel = np.flatnonzero(mp == "5")
-        r = _rank(group[sel], pe[sel], order[idx][sel])
+        r = _rank_procedures(proc[sel], group[sel], pe[sel], order[idx][sel])
         cut = np.where(r > 0, pe[sel] * (1 - spec["mult_proc"]["5"]["pe_subsequent"]), 0.0)
         allowed[sel] -= cut
         for k, j in enumerate(sel):

@@ -25,6 +25,9 @@ Non-facility RVUs (work + non-facility PE + MP):
   92250 TC 0+0.48+0.01 = 0.49, 26 0.40+0.20+0.01; 92134 TC 0+0.43+0.01 = 0.44, 26 0.32+0.20+0.01   MULT PROC 7
   93306 TC 0+3.76+0.03 = 3.79, 26 1.46+0.52+0.04                                    MULT PROC 6
   70030 0.18+0.79+0.02 = 0.99                                                        BILAT 3, MULT PROC 0
+  73721 global 1.35+4.75+0.09 = 6.19; TC 0+4.25+0.03 = 4.28; 26 1.35+0.50+0.06 = 1.91   BILAT 3, MULT PROC 4
+  70336 global 1.48+6.39+0.10 = 7.97; TC 0+5.87+0.03 = 5.90; 26 1.48+0.52+0.07 = 2.07   BILAT 2, MULT PROC 4
+Facility: 11300 0.60+0.35+0.06 = 1.01   MULT PROC 2, BILAT 9
 """
 
 from __future__ import annotations
@@ -199,6 +202,67 @@ def test_mult_proc_never_raises_a_claim_above_its_unadjusted_total(lines):
     assert (c.allowed >= 0).all()
     for _, g in c.groupby("claim_id"):
         assert g.allowed.sum() <= g.unadjusted_amount.sum() + 1e-9
+
+
+# --- bilateral indicators: modifier 50 and an LT + RT pair priced alike ------------------------------------
+# RVU file documentation, BILAT SURG, and Claims Processing Manual ch. 12 s. 40.7: modifier 50 and modifiers
+# RT and LT report the same bilateral service, and the bilateral amount is set before any multiple procedure
+# rule. Indicator 0: the 150% adjustment does not apply, both sides together 100% of one fee schedule amount;
+# 1: both sides 150%; 2: the RVUs already cover both sides, 100%; 3: the usual adjustment does not apply,
+# each side 100% (200% in all; generally radiology and other diagnostic tests); 9: the bilateral concept
+# does not apply, so an LT + RT pair is two procedures under the multiple procedure rules.
+@pytest.mark.parametrize(
+    ("code", "setting", "total_rvu", "factor"),
+    [
+        pytest.param("63650", "facility", 12.48, 1.0, id="0-both-sides-100%"),
+        pytest.param("64483", "facility", 3.33, 1.5, id="1-both-sides-150%"),
+        pytest.param("21194", "facility", 42.78, 1.0, id="2-already-bilateral-100%"),
+        pytest.param("73721", "nonfacility", 6.19, 2.0, id="3-each-side-100%"),
+    ],
+)
+def test_modifier_50_and_lt_rt_pair_pay_the_same(code, setting, total_rvu, factor):
+    fifty = price_claim("x", code, "50", setting=setting)
+    pair = price_claim(["x", "x"], [code, code], ["LT", "RT"], setting=setting)
+    assert fifty.allowed[0] == pytest.approx(factor * fs(total_rvu))
+    assert allowed(pair) == pytest.approx([factor * fs(total_rvu) / 2] * 2)
+
+
+def test_bilateral_indicator_3_lt_rt_is_200_percent_not_an_imaging_reduction():
+    # 73721 (MRI lower extremity joint) non-facility: 6.19 RVU x 32.3465 = 200.2248; modifier 50 pays 200%
+    # = 400.45. Before the fix the RT side was a second imaging procedure (TC 50%, PC 95%): 328.14 in all.
+    fifty = price_claim("A", ["73721"], ["50"], setting="nonfacility")
+    pair = price_claim(["A", "A"], ["73721", "73721"], ["LT", "RT"], setting="nonfacility")
+    assert round(fifty.allowed[0], 2) == 400.45
+    assert allowed(pair) == pytest.approx([fs(6.19), fs(6.19)])
+    assert round(pair.allowed.sum(), 2) == 400.45
+    assert pair.adjustments[0] == "LT/RT pair: each side paid in full (BILAT SURG 3): 200%; half on each line"
+
+
+def test_bilateral_indicator_3_pair_ranks_once_among_imaging_procedures():
+    # with 70553 on the claim, the 73721 pair is one procedure whose TC (2 x 4.28 = 8.56 RVU) is the highest
+    # (70553 TC 6.47) and whose PC (2 x 1.91 = 3.82) is the highest (70553 PC 3.24): 70553 takes the
+    # reductions, TC 50% and PC 95%, exactly as with 73721-50
+    pair = price_claim(["A"] * 3, ["73721", "73721", "70553"], ["LT", "RT", ""], setting="nonfacility")
+    fifty = price_claim(["A"] * 2, ["73721", "70553"], ["50", ""], setting="nonfacility")
+    mri = fs(0.5 * 6.47 + 0.95 * 3.24)
+    assert allowed(pair) == pytest.approx([fs(6.19), fs(6.19), mri])
+    assert allowed(fifty) == pytest.approx([2 * fs(6.19), mri])
+
+
+def test_lt_rt_pair_of_an_already_bilateral_imaging_code_is_one_imaging_procedure():
+    # 70336 (MRI temporomandibular joints, BILAT SURG 2, MULT PROC 4): the pair is 100% of 7.97 RVU, half on
+    # each line; its two halves are one procedure, so no TC/PC reduction between them
+    c = price_claim(["A", "A"], ["70336", "70336"], ["LT", "RT"], setting="nonfacility")
+    assert allowed(c) == pytest.approx([fs(7.97) / 2, fs(7.97) / 2])
+
+
+def test_bilateral_indicator_9_lt_rt_are_two_procedures():
+    # 11300 (BILAT SURG 9, MULT PROC 2), facility 1.01 RVU: modifier 50 changes nothing (100%); LT and RT are
+    # two procedures, 100% and 50%
+    assert price_claim("x", "11300", "50").allowed[0] == pytest.approx(fs(1.01))
+    assert allowed(price_claim(["x", "x"], ["11300", "11300"], ["LT", "RT"])) == pytest.approx(
+        [fs(1.01), 0.5 * fs(1.01)]
+    )
 
 
 # --- fee schedule year and date of service ----------------------------------------------------------------
