@@ -196,7 +196,7 @@ def price_claims(
     fixed ``medicare_year`` prices services of any date with that year's fee schedule and conversion factor;
     when that year's CF changed within it (2024), a line whose date of service is outside the year cannot
     pick one and gets a note instead (:func:`udfs.pfs_data.cf_date_problem`). Lines of one claim are priced
-    together so that multiple-procedure, bilateral, assistant and co-surgeon rules apply
+    together so that multiple-procedure, bilateral, assistant, co-surgeon and status T rules apply
     (``udfs.surgery.price_claim``). The note says why a line has no Medicare amount, or which
     adjustments were applied. The benchmark is the user's table interpolated at the payer's percentile
     (``udfs.charges``), keyed by code, locality as geo, and modifier.

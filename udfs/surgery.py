@@ -3,7 +3,9 @@ of one claim (one date of service and one rendering provider per claim id).
 
 Order of application, per claim:
 
-1. fee schedule amount of each line (:func:`udfs.medicare.price_arrays`), one procedure per unit;
+1. fee schedule amount of each line (:func:`udfs.medicare.price_arrays`), one procedure per unit; a status T
+   line is bundled (paid 0) when another line of its claim and date of service, by the same provider, is
+   payable under the fee schedule (status A or R), and paid when it is not;
 2. bilateral surgery (BILAT SURG) for modifier 50, or for the same code on two lines with LT and RT, which
    then form one procedure whose amount is split evenly over the two lines (indicators 0, 1, 2 and 3: the
    LT + RT form is priced as the modifier 50 form);
@@ -20,7 +22,8 @@ Percentages and indicator meanings are read from ``templates/rules/pfs_payment_r
 References
 ----------
 CMS Medicare Claims Processing Manual, Pub. 100-04, ch. 12, s. 40.6-40.8, 20.4.3, 30.3.12; CMS "PFS
-Relative Value Files" documentation (MULT PROC, BILAT SURG, ASST SURG, CO-SURG, TEAM SURG, ENDO BASE).
+Relative Value Files" documentation (STATUS CODE, MULT PROC, BILAT SURG, ASST SURG, CO-SURG, TEAM SURG,
+ENDO BASE).
 """
 
 from __future__ import annotations
@@ -140,7 +143,8 @@ def price_claim(
         One row per input line, in input order: claim_id, line (0-based input position), hcpcs, modifier,
         units, locality, setting, year, status, fee_schedule_amount (one unit, unadjusted),
         unadjusted_amount (x units), allowed (after every adjustment; NaN when not priced), priced,
-        adjustments (each adjustment applied and why) and note (why a line is not priced).
+        adjustments (each adjustment applied and why) and note (why a line is not priced, or why a priced
+        line is paid 0: a bundled status T line).
 
     Notes
     -----
@@ -149,13 +153,14 @@ def price_claim(
     assistant = 16% (AS: 13.6%) and co-surgeon = 62.5% of the amount after those reductions. Bilateral
     factor: 1.5 (BILAT SURG 1), 1.0 (0: both sides as one; 2: the RVUs are already bilateral), 2.0 (3: each
     side 100%), for modifier 50 or an LT + RT pair alike, before the multiple procedure rules; the pair is
-    one procedure in every ranking.
+    one procedure in every ranking. Status T: allowed = 0 when the claim has another payable (A, R) line
+    on the same date by the same provider, else FS.
 
     References
     ----------
     Medicare Claims Processing Manual ch. 12 s. 40.6 (multiple surgery, endoscopy), 40.7 (bilateral:
     modifier 50 or RT and LT, bilateral amount before multiple procedure rules), 40.8 (co-/team surgeons),
-    20.4.3 (assistant at surgery); RVU file documentation (BILAT SURG 0-3, 9).
+    20.4.3 (assistant at surgery); RVU file documentation (STATUS CODE T; BILAT SURG 0-3, 9).
 
     Examples
     --------
@@ -228,6 +233,20 @@ def price_claim(
         if not rule["payable"]:
             priced[i], note[i] = False, rule["text"]
 
+    # status T: paid only when no other service payable under the fee schedule is billed on the same date
+    # by the same provider (assistant lines are another provider); otherwise bundled, paid 0
+    alone = spec["status_codes"]["paid_alone"]
+    bundled = priced & np.isin(base["status"], alone["statuses"])
+    if bundled.any():
+        # integer key of (claim, date of service, role), made compact for bincount
+        date = np.asarray(pd.factorize(dos.astype(np.int64))[0], dtype=np.int64)
+        day = np.asarray(pd.factorize((claim.astype(np.int64) * (int(date.max()) + 1) + date) * 2 + role)[0])
+        others = priced & np.isin(base["status"], alone["bundled_by"])
+        bundled &= np.bincount(day, weights=others)[day] > 0
+    for i in np.flatnonzero(bundled):
+        texts[i].append(alone["text"])
+        note[i] = alone["text"]
+
     # bilateral: modifier 50 on one line, or LT + RT lines of the same code
     bil = np.ones(n)
     for i in np.flatnonzero(priced & flag["bilat"]):
@@ -238,7 +257,7 @@ def price_claim(
     # LT + RT form a pair under every indicator with a bilateral factor (0, 1, 2, 3; not 9)
     paired = [k for k, v in spec["bilat_surg"].items() if isinstance(v, dict) and v.get("factor") is not None]
     sides = np.flatnonzero(
-        priced & (flag["lt"] ^ flag["rt"]) & ~flag["bilat"] & np.isin(ind["bilat_surg"], paired)
+        priced & ~bundled & (flag["lt"] ^ flag["rt"]) & ~flag["bilat"] & np.isin(ind["bilat_surg"], paired)
     )
     if sides.size:
         frame = pd.DataFrame(
@@ -264,7 +283,7 @@ def price_claim(
     rep = u.astype(np.int64)
     line = np.repeat(np.arange(n), rep)
     unit = np.arange(rep.sum()) - np.repeat(np.cumsum(rep) - rep, rep)
-    ok = priced[line]
+    ok = priced[line] & ~bundled[line]
     it = pd.DataFrame(
         {
             "line": line,

@@ -27,6 +27,8 @@ Non-facility RVUs (work + non-facility PE + MP):
   70030 0.18+0.79+0.02 = 0.99                                                        BILAT 3, MULT PROC 0
   73721 global 1.35+4.75+0.09 = 6.19; TC 0+4.25+0.03 = 4.28; 26 1.35+0.50+0.06 = 1.91   BILAT 3, MULT PROC 4
   70336 global 1.48+6.39+0.10 = 7.97; TC 0+5.87+0.03 = 5.90; 26 1.48+0.52+0.07 = 2.07   BILAT 2, MULT PROC 4
+  99213 1.30+1.35+0.10 = 2.75   status A
+  94760 0+0.10+0.01 = 0.11, 94761 0+0.11+0.01 = 0.12   status T (facility PE NA)
 Facility: 11300 0.60+0.35+0.06 = 1.01   MULT PROC 2, BILAT 9
 """
 
@@ -263,6 +265,44 @@ def test_bilateral_indicator_9_lt_rt_are_two_procedures():
     assert allowed(price_claim(["x", "x"], ["11300", "11300"], ["LT", "RT"])) == pytest.approx(
         [fs(1.01), 0.5 * fs(1.01)]
     )
+
+
+# --- status T: paid only when no other fee schedule service is payable the same day ------------------------
+# RVU file documentation, STATUS CODE T ("injections"): there are RVUs and payment amounts, but the service is
+# paid only if no other service payable under the PFS is billed on the same date by the same provider; if one
+# is, the T service is bundled into it.
+def test_status_t_is_bundled_with_another_payable_service():
+    c = price_claim(["A", "A"], ["99213", "94760"], setting="nonfacility")
+    assert allowed(c) == pytest.approx([fs(2.75), 0.0])  # 99213 2.75 RVU x 32.3465 = 88.95; 94760 0
+    assert c.priced[1]
+    assert c.note[1].startswith("bundled (status T)") and c.adjustments[1] == c.note[1]
+
+
+@pytest.mark.parametrize(
+    ("ids", "codes", "dates", "expected"),
+    [
+        pytest.param(["t"], ["94760"], None, [0.11], id="alone"),
+        pytest.param(["t", "t"], ["94760", "94761"], None, [0.11, 0.12], id="only-T-lines"),
+        pytest.param(["a", "b"], ["99213", "94760"], None, [2.75, 0.11], id="other-claim"),
+        pytest.param(
+            ["t", "t"], ["99213", "94760"], ["2025-03-03", "2025-03-04"], [2.75, 0.11], id="other-date"
+        ),
+        pytest.param(["t", "t"], ["36415", "94760"], None, [np.nan, 0.11], id="status-X-not-payable"),
+        pytest.param(["t", "t"], ["64999", "94760"], None, [np.nan, 0.11], id="status-C-no-amount"),
+        pytest.param(["t", "t"], ["27447", "94760"], None, [np.nan, 0.11], id="status-A-PE-NA-in-office"),
+    ],
+)
+def test_status_t_is_paid_without_another_payable_service(ids, codes, dates, expected):
+    dos = None if dates is None else np.array(dates, dtype="datetime64[D]")
+    c = price_claim(ids, codes, setting="nonfacility", date_of_service=dos)
+    assert allowed(c) == pytest.approx([fs(x) for x in expected], nan_ok=True)
+
+
+def test_status_t_is_not_bundled_by_an_assistant_line():
+    # an assistant at surgery (80) is another provider than the one billing the T service: as in the
+    # multiple procedure ranking, assistant lines count among themselves (99213 ASST SURG 0: payable)
+    c = price_claim(["A", "A"], ["99213", "94760"], ["80", ""], setting="nonfacility")
+    assert c.allowed[1] == pytest.approx(fs(0.11))
 
 
 # --- fee schedule year and date of service ----------------------------------------------------------------
