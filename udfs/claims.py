@@ -4,7 +4,8 @@
 Lines are priced per claim and date of service (the multiple-procedure rules apply to procedures on one day,
 Medicare Claims Processing Manual ch. 12 s. 40.6). A line that cannot be priced gets a note saying why (a year
 without a fee schedule, a locality without GPCIs for the year, a carrier-priced code...) instead of stopping the
-rest.
+rest; a claim whose data the pricing refuses (an :class:`~udfs.errors.InputError`, such as an unknown
+setting) gets the message as the note of each of its lines, and the other claims are priced.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .charges import ChargeBenchmark
+from .errors import InputError
 from .payers import PayerProfile, profile_for
 from .pfs_data import available_years, load_pfs
 from .surgery import price_claim
@@ -84,6 +86,34 @@ def claim_chunks(keys: np.ndarray, size: int) -> list[slice]:
     return out
 
 
+def _price_claims_or_notes(
+    at: np.ndarray, key: np.ndarray, args: tuple[np.ndarray, ...]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``price_claim`` on the lines ``at`` (whole claims, contiguous by key): (allowed, note, priced).
+
+    A claim that raises :class:`InputError` (a data problem of that claim) is found by halving the lines at
+    claim boundaries, and its lines get the error's message as their note; any other exception propagates.
+    """
+    code, mods, unit, loc, place, yr, dos = (a[at] for a in args)
+    try:
+        out = price_claim(key[at], code, mods, unit, loc, place, yr, date_of_service=dos)
+    except InputError as exc:
+        starts = np.flatnonzero(np.r_[True, key[at][1:] != key[at][:-1]])
+        if starts.size == 1:
+            n = at.size
+            return np.full(n, np.nan), np.full(n, str(exc), dtype=object), np.zeros(n, dtype=bool)
+        half = int(starts[starts.size // 2])
+        first, second = (_price_claims_or_notes(a, key, args) for a in (at[:half], at[half:]))
+        return (
+            np.concatenate([first[0], second[0]]),
+            np.concatenate([first[1], second[1]]),
+            np.concatenate([first[2], second[2]]),
+        )
+    ok = out["priced"].to_numpy(dtype=bool)
+    note = np.where(ok, out["adjustments"].to_numpy(dtype=object), out["note"].to_numpy(dtype=object))
+    return out["allowed"].to_numpy(dtype=float), note, ok
+
+
 def price_lines(
     claim_key: Any,
     hcpcs: Any,
@@ -102,25 +132,32 @@ def price_lines(
     claim_key : array_like
         Lines with the same key are priced together: give the claim id and the date of service.
     hcpcs, modifier, units, locality, setting, year, date_of_service : array_like
-        As :func:`udfs.surgery.price_claim` takes them; ``locality`` a canonical id or ''.
+        As :func:`udfs.surgery.price_claim` takes them (broadcast to the lines); ``locality`` a canonical
+        id or ''.
 
     Returns
     -------
     medicare : ndarray
         The allowed amount after the claim-level rules; NaN where not priced.
     note : ndarray of str
-        The adjustments applied, or why the line is not priced.
+        The adjustments applied, or why the line is not priced: a claim the pricing refuses as a whole
+        (:class:`~udfs.errors.InputError`, e.g. an unknown setting on one of its lines) has the message on
+        each of its lines, and the other claims are still priced.
     priced : ndarray of bool
     """
-    key = np.asarray(claim_key, dtype=object)
+    key = np.asarray(claim_key, dtype=object).reshape(-1)
     n = key.size
-    code = np.asarray(hcpcs, dtype=object)
-    mods = np.asarray(modifier, dtype=object)
-    unit = np.asarray(units, dtype=float)
-    loc = np.asarray(locality, dtype=object)
-    place = np.asarray(setting, dtype=object)
-    yr = np.asarray(year, dtype=np.int64)
-    dos = np.asarray(date_of_service, dtype="datetime64[D]")
+
+    def per_line(value: Any, dtype: Any) -> np.ndarray:
+        return np.broadcast_to(np.asarray(value, dtype=dtype), (n,))
+
+    code = per_line(hcpcs, object)
+    mods = per_line(modifier, object)
+    unit = per_line(units, float)
+    loc = per_line(locality, object)
+    place = per_line(setting, object)
+    yr = per_line(year, np.int64)
+    dos = per_line(date_of_service, "datetime64[D]")
     note = np.full(n, "", dtype=object)
     known = set(available_years())
     for y in np.unique(yr):
@@ -137,15 +174,11 @@ def price_lines(
     priced = np.zeros(n, dtype=bool)
     todo = np.flatnonzero(note == "")
     todo = todo[np.argsort(key[todo].astype(str), kind="stable")]  # a claim's lines together
-    for part in claim_chunks(key[todo].astype(str), chunk or PRICE_CHUNK):
+    text_key = key.astype(str)
+    args = (code, mods, unit, loc, place, yr, dos)
+    for part in claim_chunks(text_key[todo], chunk or PRICE_CHUNK):
         at = todo[part]
-        out = price_claim(
-            key[at], code[at], mods[at], unit[at], loc[at], place[at], yr[at], date_of_service=dos[at]
-        )
-        ok = out["priced"].to_numpy(dtype=bool)
-        medicare[at] = out["allowed"].to_numpy(dtype=float)
-        note[at] = np.where(ok, out["adjustments"].to_numpy(dtype=object), out["note"].to_numpy(dtype=object))
-        priced[at] = ok
+        medicare[at], note[at], priced[at] = _price_claims_or_notes(at, text_key, args)
     note = np.array(["" if x in (None, "nan", "None") or x != x else str(x) for x in note], dtype=object)
     return medicare, note, priced
 
@@ -159,9 +192,12 @@ def price_claims(
 
     Notes
     -----
-    The Medicare year is the payer profile's ``medicare_year`` or else the year of the date of service. Lines
-    of one claim are priced together so that multiple-procedure, bilateral, assistant and co-surgeon rules
-    apply (``udfs.surgery.price_claim``). The note says why a line has no Medicare amount, or which
+    The Medicare year is the payer profile's ``medicare_year`` or else the year of the date of service. A
+    fixed ``medicare_year`` prices services of any date with that year's fee schedule and conversion factor;
+    when that year's CF changed within it (2024), a line whose date of service is outside the year cannot
+    pick one and gets a note instead (:func:`udfs.pfs_data.cf_date_problem`). Lines of one claim are priced
+    together so that multiple-procedure, bilateral, assistant, co-surgeon and status T rules apply
+    (``udfs.surgery.price_claim``). The note says why a line has no Medicare amount, or which
     adjustments were applied. The benchmark is the user's table interpolated at the payer's percentile
     (``udfs.charges``), keyed by code, locality as geo, and modifier.
     """

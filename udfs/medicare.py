@@ -26,7 +26,7 @@ import pandas as pd
 
 from .arrays import scalar_out, texts
 from .errors import InputError
-from .pfs_data import PfsYear, conversion_factor, load_pfs, rules
+from .pfs_data import PfsYear, cf_date_problem, conversion_factor, load_pfs, rules
 
 SETTINGS = {
     "FACILITY": False,
@@ -225,6 +225,7 @@ def price_arrays(
         "payable",
     ):
         out[name] = np.zeros(n, dtype=bool) if name in ("pe_na", "payable") else np.full(n, np.nan)
+    cf_note = np.full(n, "", dtype=object)
     tables: dict[int, PfsYear] = {}
     years = np.unique(yr_in)  # the distinct years, from the input before broadcasting
     for y in years:
@@ -279,16 +280,21 @@ def price_arrays(
         dkey = np.where(np.isnat(d), -offset, d.astype(np.int64)) + offset
         c_codes, c_u = pd.factorize(qpa[sel].astype(np.int64) + 2 * dkey)
         cfs = np.empty(len(c_u))
+        c_note = np.full(len(c_u), "", dtype=object)
         for i, k in enumerate(np.asarray(c_u)):
             day = int(k // 2) - offset
             when = None if day == -offset else np.datetime64(day, "D").astype(object)
-            cfs[i] = conversion_factor(int(y), bool(k % 2), "pfs", when)
+            # a date outside a year whose CF changed within it is a note on its lines, not an error
+            c_note[i] = cf_date_problem(int(y), when)
+            cfs[i] = np.nan if c_note[i] else conversion_factor(int(y), bool(k % 2), "pfs", when)
         out["cf"][sel] = cfs[c_codes]
+        cf_note[sel] = c_note[c_codes]
 
     conflict = rm == ROW_MODS.index("CONFLICT")
     no_code = (hc_u == "")[hc]
     found_all = row >= 0
-    priced = out["payable"] & ~out["pe_na"] & ~conflict & ~no_code
+    no_cf = cf_note != ""
+    priced = out["payable"] & ~out["pe_na"] & ~conflict & ~no_code & ~no_cf
     amount = (
         out["work_rvu"] * out["gpci_work"] + out["pe_rvu"] * out["gpci_pe"] + out["mp_rvu"] * out["gpci_mp"]
     ) * out["cf"]
@@ -296,10 +302,11 @@ def price_arrays(
     out.update(row=row, priced=priced)
     if not detail:
         return out
-    # reasons in plain words: 1 status, 2 absent, 3/4 PE NA, 5 conflicting modifiers, 6 no code
+    # reasons in plain words: 1 status, 2 absent, 3/4 PE NA, 5 conflicting modifiers, 6 no code,
+    # 7 no conversion factor for the date of service
     reason = np.select(
-        [no_code, conflict, ~found_all, ~out["payable"], out["pe_na"] & nonfac, out["pe_na"]],
-        [6, 5, 2, 1, 4, 3],
+        [no_code, conflict, ~found_all, ~out["payable"], out["pe_na"] & nonfac, out["pe_na"], no_cf],
+        [6, 5, 2, 1, 4, 3, 7],
         0,
     )
     note = np.full(n, "", dtype=object)
@@ -312,6 +319,7 @@ def price_arrays(
     }
     for code, text in fixed.items():
         note[reason == code] = text
+    note[reason == 7] = cf_note[reason == 7]
     for y, table in tables.items():
         at = np.flatnonzero(yr == y) if len(tables) > 1 else np.arange(n)
         hit = at[found_all[at]]
@@ -356,7 +364,9 @@ def price_pfs(
     qp : bool or array_like, default False
         Qualifying APM participant (its own CF from 2026).
     date_of_service : date or array_like, optional
-        Only needed for a year whose CF changed mid-year (2024).
+        Only needed for a year whose CF changed mid-year (2024). It may fall in another year than
+        ``year`` (a payer benchmarking a fixed fee schedule year) when ``year`` has a single CF; for a year
+        with several CFs such a line is not priced and its note says why.
 
     Returns
     -------

@@ -205,34 +205,84 @@ def _as_date(value: Any) -> dt.date:
     return pd.Timestamp(value).date()
 
 
+def cf_periods(year: int, kind: str = "pfs") -> list[dict[str, Any]]:
+    """The entries of ``templates/rules/conversion_factors.yaml`` for ``year`` (several when the CF changed
+    within the year), in file order.
+
+    >>> [(e["non_qp"], str(e["from"])) for e in cf_periods(2024)]
+    [(32.7442, '2024-01-01'), (33.2875, '2024-03-09')]
+    """
+    return [
+        e for e in load_yaml("rules/conversion_factors.yaml")[kind] if _as_date(e["from"]).year == int(year)
+    ]
+
+
+def _periods_text(entries: list[dict[str, Any]]) -> str:
+    return "; ".join(f"${e['non_qp']} from {e['from']} to {e['to']}" for e in entries)
+
+
+def cf_date_problem(year: int, date_of_service: Any, kind: str = "pfs") -> str:
+    """Why no conversion factor of ``year`` can be chosen for ``date_of_service``; '' when one can.
+
+    Only a year with several CFs needs the date, and then the date must fall in one of their periods. A
+    year with a single CF takes any date (or none): a payer profile's ``medicare_year`` prices a service of
+    another year with that year's fee schedule and CF.
+
+    >>> cf_date_problem(2025, "2026-02-03"), cf_date_problem(2024, "2024-05-01")
+    ('', '')
+    >>> cf_date_problem(2024, "2026-02-03")  # doctest: +ELLIPSIS
+    'date of service 2026-02-03 is outside 2024, whose conversion factor changed within the year (...'
+    """
+    entries = cf_periods(year, kind)
+    if len(entries) < 2 or date_of_service is None:
+        return ""
+    day = _as_date(date_of_service)
+    if any(_as_date(e["from"]) <= day <= _as_date(e["to"]) for e in entries):
+        return ""
+    return (
+        f"date of service {day} is outside {int(year)}, whose conversion factor changed within the year "
+        f"({_periods_text(entries)}): which one applies cannot be told, so the line is not priced"
+    )
+
+
 def conversion_factor(year: int, qp: bool = False, kind: str = "pfs", date_of_service: Any = None) -> float:
     """Conversion factor of ``year`` (dollars per RVU) from ``templates/rules/conversion_factors.yaml``.
 
     Parameters
     ----------
     year : int
+        The fee schedule year (a payer may benchmark against a fixed year: the date of service may then
+        fall in another year).
     qp : bool
         Qualifying APM participant (a separate CF from 2026).
     kind : {'pfs', 'anesthesia'}
     date_of_service : date, optional
-        Needed only when the CF changed within the year (2024).
+        Needed only when the CF changed within the year (2024), and must then fall in that year
+        (:func:`cf_date_problem`); a year with a single CF ignores it.
+
+    References
+    ----------
+    ``templates/rules/conversion_factors.yaml`` (final rules and RVU files cited per entry).
 
     >>> conversion_factor(2026), conversion_factor(2026, qp=True), conversion_factor(2025, kind="anesthesia")
     (33.4009, 33.5675, 20.3178)
     >>> conversion_factor(2024, date_of_service="2024-03-09")
     33.2875
+    >>> conversion_factor(2025, date_of_service="2026-02-03")  # a 2026 service priced on the 2025 schedule
+    32.3465
     """
-    entries = [
-        e for e in load_yaml("rules/conversion_factors.yaml")[kind] if _as_date(e["from"]).year == int(year)
-    ]
-    if date_of_service is not None and entries:
+    entries = cf_periods(year, kind)
+    if len(entries) > 1:
+        if date_of_service is None:
+            periods = _periods_text(entries)
+            raise InputError(
+                f"year {year} has more than one conversion factor ({periods}): give date_of_service"
+            )
+        problem = cf_date_problem(year, date_of_service, kind)
+        if problem:
+            raise InputError(problem)
         day = _as_date(date_of_service)
         entries = [e for e in entries if _as_date(e["from"]) <= day <= _as_date(e["to"])]
-        if not entries:
-            raise InputError(f"date_of_service {day} is not in calendar year {year}")
-    if len(entries) > 1:
-        periods = "; ".join(f"${e['non_qp']} from {e['from']} to {e['to']}" for e in entries)
-        raise InputError(f"year {year} has more than one conversion factor ({periods}): give date_of_service")
     if entries:
         return float(entries[0]["qp" if qp else "non_qp"])
     if kind == "pfs":

@@ -3,9 +3,12 @@ of one claim (one date of service and one rendering provider per claim id).
 
 Order of application, per claim:
 
-1. fee schedule amount of each line (:func:`udfs.medicare.price_arrays`), one procedure per unit;
+1. fee schedule amount of each line (:func:`udfs.medicare.price_arrays`), one procedure per unit; a status T
+   line is bundled (paid 0) when another line of its claim and date of service, by the same provider, is
+   payable under the fee schedule (status A or R), and paid when it is not;
 2. bilateral surgery (BILAT SURG) for modifier 50, or for the same code on two lines with LT and RT, which
-   then form one procedure whose amount is split evenly over the two lines;
+   then form one procedure whose amount is split evenly over the two lines (indicators 0, 1, 2 and 3: the
+   LT + RT form is priced as the modifier 50 form);
 3. multiple procedures (MULT PROC): endoscopy families (3) collapse into one procedure, then standard
    ranking (1, 2, 3) by amount after the bilateral adjustment: 100% for the highest, 50% for the others;
    diagnostic imaging (4) TC 50% / PC 95%, therapy (5) PE 50%, cardiovascular (6) TC 75%, ophthalmology (7)
@@ -19,7 +22,8 @@ Percentages and indicator meanings are read from ``templates/rules/pfs_payment_r
 References
 ----------
 CMS Medicare Claims Processing Manual, Pub. 100-04, ch. 12, s. 40.6-40.8, 20.4.3, 30.3.12; CMS "PFS
-Relative Value Files" documentation (MULT PROC, BILAT SURG, ASST SURG, CO-SURG, TEAM SURG, ENDO BASE).
+Relative Value Files" documentation (STATUS CODE, MULT PROC, BILAT SURG, ASST SURG, CO-SURG, TEAM SURG,
+ENDO BASE).
 """
 
 from __future__ import annotations
@@ -66,6 +70,17 @@ def _rank(group: np.ndarray, value: np.ndarray, order: np.ndarray) -> np.ndarray
     return rank
 
 
+def _rank_procedures(proc: np.ndarray, group: np.ndarray, value: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """0-based rank of each item's procedure within its group, highest first: the items of one procedure
+    (the two sides of an LT/RT pair) add up their values and share its rank."""
+    if proc.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    codes = np.asarray(pd.factorize(proc)[0])
+    total = np.bincount(codes, weights=value)
+    _, first = np.unique(codes, return_index=True)
+    return _rank(group[first], total, order[first])[codes]
+
+
 def _indicators(base: dict[str, Any]) -> dict[str, np.ndarray]:
     """RVU-file indicators of each priced line (text; '' where the code is absent)."""
     n = base["row"].size
@@ -79,8 +94,10 @@ def _indicators(base: dict[str, Any]) -> dict[str, np.ndarray]:
     return out
 
 
-def _component(base: dict[str, Any], lines: np.ndarray, mod: str) -> np.ndarray:
-    """Amount of the ``mod`` (TC or 26) row of the code on each of ``lines``; 0 where there is none."""
+def _component(base: dict[str, Any], lines: np.ndarray, mod: str, dos: np.ndarray) -> np.ndarray:
+    """Amount of the ``mod`` (TC or 26) row of the code on each of ``lines``; 0 where there is none.
+
+    ``dos`` is the date of service of every line: it picks the CF of a year whose CF changed within it."""
     if lines.size == 0:
         return np.zeros(0)
     part = price_arrays(
@@ -90,6 +107,7 @@ def _component(base: dict[str, Any], lines: np.ndarray, mod: str) -> np.ndarray:
         np.where(base["nonfacility"][lines], "nonfacility", "facility"),
         base["year"][lines],
         base["qp"][lines],
+        dos[lines],
     )
     found = part["row_modifier"] == mod
     return np.where(found, np.nan_to_num(part["amount"]), 0.0)
@@ -113,7 +131,9 @@ def price_claim(
     claim_id : array_like
         Lines with the same id are one claim (one date of service, one rendering provider).
     hcpcs, modifier, locality, setting, year, qp, date_of_service
-        As in :func:`udfs.medicare.price_pfs` (broadcast).
+        As in :func:`udfs.medicare.price_pfs` (broadcast). ``year`` is the fee schedule year: a date of
+        service in another year is priced with that year's schedule and CF when the year has one CF; when
+        it has several (2024) such a line is not priced and its note says why.
     units : int or array_like, default 1
         Units of service; units beyond the first count as further procedures.
 
@@ -123,18 +143,24 @@ def price_claim(
         One row per input line, in input order: claim_id, line (0-based input position), hcpcs, modifier,
         units, locality, setting, year, status, fee_schedule_amount (one unit, unadjusted),
         unadjusted_amount (x units), allowed (after every adjustment; NaN when not priced), priced,
-        adjustments (each adjustment applied and why) and note (why a line is not priced).
+        adjustments (each adjustment applied and why) and note (why a line is not priced, or why a priced
+        line is paid 0: a bundled status T line).
 
     Notes
     -----
     Standard rule (MULT PROC 2): allowed = FS x bilateral factor x (1.0 for the highest-ranked procedure,
     0.5 for the others); endoscopy family (3): highest FS + sum(FS_i - FS_base) for the other members;
-    assistant = 16% (AS: 13.6%) and co-surgeon = 62.5% of the amount after those reductions.
+    assistant = 16% (AS: 13.6%) and co-surgeon = 62.5% of the amount after those reductions. Bilateral
+    factor: 1.5 (BILAT SURG 1), 1.0 (0: both sides as one; 2: the RVUs are already bilateral), 2.0 (3: each
+    side 100%), for modifier 50 or an LT + RT pair alike, before the multiple procedure rules; the pair is
+    one procedure in every ranking. Status T: allowed = 0 when the claim has another payable (A, R) line
+    on the same date by the same provider, else FS.
 
     References
     ----------
-    Medicare Claims Processing Manual ch. 12 s. 40.6 (multiple surgery, endoscopy), 40.7 (bilateral),
-    40.8 (co-/team surgeons), 20.4.3 (assistant at surgery); RVU file documentation.
+    Medicare Claims Processing Manual ch. 12 s. 40.6 (multiple surgery, endoscopy), 40.7 (bilateral:
+    modifier 50 or RT and LT, bilateral amount before multiple procedure rules), 40.8 (co-/team surgeons),
+    20.4.3 (assistant at surgery); RVU file documentation (STATUS CODE T; BILAT SURG 0-3, 9).
 
     Examples
     --------
@@ -192,6 +218,7 @@ def price_claim(
     }
     flag = {f: table[f][md_codes] for f in flag_names}
     assistant = flag["asst"] | flag["as_np"]
+    role = assistant.astype(np.int64)
     texts: list[list[str]] = [[] for _ in range(n)]
 
     # surgeon-role rules that decide whether a line is paid at all
@@ -206,16 +233,31 @@ def price_claim(
         if not rule["payable"]:
             priced[i], note[i] = False, rule["text"]
 
+    # status T: paid only when no other service payable under the fee schedule is billed on the same date
+    # by the same provider (assistant lines are another provider); otherwise bundled, paid 0
+    alone = spec["status_codes"]["paid_alone"]
+    bundled = priced & np.isin(base["status"], alone["statuses"])
+    if bundled.any():
+        # integer key of (claim, date of service, role), made compact for bincount
+        date = np.asarray(pd.factorize(dos.astype(np.int64))[0], dtype=np.int64)
+        day = np.asarray(pd.factorize((claim.astype(np.int64) * (int(date.max()) + 1) + date) * 2 + role)[0])
+        others = priced & np.isin(base["status"], alone["bundled_by"])
+        bundled &= np.bincount(day, weights=others)[day] > 0
+    for i in np.flatnonzero(bundled):
+        texts[i].append(alone["text"])
+        note[i] = alone["text"]
+
     # bilateral: modifier 50 on one line, or LT + RT lines of the same code
     bil = np.ones(n)
     for i in np.flatnonzero(priced & flag["bilat"]):
         rule = spec["bilat_surg"].get(ind["bilat_surg"][i], spec["bilat_surg"]["9"])
         bil[i] = rule["factor"] if rule["factor"] is not None else 1.0
         texts[i].append(f"modifier 50: {rule['text']}")
-    role = assistant.astype(np.int64)
     pair = np.full(n, -1, dtype=np.int64)
+    # LT + RT form a pair under every indicator with a bilateral factor (0, 1, 2, 3; not 9)
+    paired = [k for k, v in spec["bilat_surg"].items() if isinstance(v, dict) and v.get("factor") is not None]
     sides = np.flatnonzero(
-        priced & (flag["lt"] ^ flag["rt"]) & ~flag["bilat"] & np.isin(ind["bilat_surg"], ["0", "1", "2"])
+        priced & ~bundled & (flag["lt"] ^ flag["rt"]) & ~flag["bilat"] & np.isin(ind["bilat_surg"], paired)
     )
     if sides.size:
         frame = pd.DataFrame(
@@ -241,7 +283,7 @@ def price_claim(
     rep = u.astype(np.int64)
     line = np.repeat(np.arange(n), rep)
     unit = np.arange(rep.sum()) - np.repeat(np.cumsum(rep) - rep, rep)
-    ok = priced[line]
+    ok = priced[line] & ~bundled[line]
     it = pd.DataFrame(
         {
             "line": line,
@@ -281,6 +323,7 @@ def price_claim(
             np.where(base["nonfacility"][lines_m], "nonfacility", "facility"),
             base["year"][lines_m],
             base["qp"][lines_m],
+            dos[lines_m],
         )["amount"]
         weight = np.where(pair[lines_m] >= 0, 0.5, 1.0)
         base_fs = np.nan_to_num(base_fs)
@@ -347,12 +390,13 @@ def price_claim(
         rm = base["row_modifier"][li]
         scale = it.value.to_numpy()[idx] / np.where(fs[li] > 0, fs[li], 1.0)
         glob = rm == ""
-        tc = np.where(rm == "TC", fs[li], 0.0) + np.where(glob, _component(base, li, "TC"), 0.0)
-        pc = np.where(rm == "26", fs[li], 0.0) + np.where(glob, _component(base, li, "26"), 0.0)
+        tc = np.where(rm == "TC", fs[li], 0.0) + np.where(glob, _component(base, li, "TC", dos), 0.0)
+        pc = np.where(rm == "26", fs[li], 0.0) + np.where(glob, _component(base, li, "26", dos), 0.0)
         tc, pc = tc * scale, pc * scale
         pe = base["pe_rvu"][li] * base["gpci_pe"][li] * base["cf"][li] * scale
         mp = it.mp.to_numpy()[idx]
         value = it.value.to_numpy()[idx]
+        proc = it.proc.to_numpy()[idx]  # an LT/RT pair is one procedure: it ranks once
         group, _ = pd.factorize(
             pd.MultiIndex.from_arrays([it.claim.to_numpy()[idx], it.role.to_numpy()[idx], mp])
         )
@@ -366,7 +410,7 @@ def price_claim(
                 if key not in rule:
                     continue
                 has = sel[part[sel] > 0]
-                r = _rank(group[has], part[has], order[idx][has])
+                r = _rank_procedures(proc[has], group[has], part[has], order[idx][has])
                 cut = np.where(r > 0, part[has] * (1 - rule[key]), 0.0)
                 allowed[has] -= cut
                 for k, j in enumerate(has):
@@ -375,7 +419,7 @@ def price_claim(
                             f"MULT PROC {code}: {label} rank {r[k] + 1}, {100 * rule[key]:g}% of {label}; "
                         )
         sel = np.flatnonzero(mp == "5")
-        r = _rank(group[sel], pe[sel], order[idx][sel])
+        r = _rank_procedures(proc[sel], group[sel], pe[sel], order[idx][sel])
         cut = np.where(r > 0, pe[sel] * (1 - spec["mult_proc"]["5"]["pe_subsequent"]), 0.0)
         allowed[sel] -= cut
         for k, j in enumerate(sel):

@@ -145,6 +145,16 @@ def test_claim_lines_are_adjusted_across_each_claim():
     )
 
 
+def test_claim_status_t_line_is_bundled_but_alone_is_paid():
+    # PPRRVU25_JAN1 non-facility: 99213 1.30 + 1.35 + 0.10 = 2.75 (status A); 94760 0 + 0.10 + 0.01 = 0.11
+    # (status T: paid only when no other fee schedule service is payable that day, RVU file documentation).
+    # OON_MEDICARE prices one line, so 94760 alone is paid; OON_MEDICARE_CLAIM bundles it into 99213.
+    single = F.OON_MEDICARE(cell("94760"), setting=cell("office"))
+    assert single[0, 0] == pytest.approx(0.11 * CF25)
+    out = F.OON_MEDICARE_CLAIM(col("A", "A"), col("99213", "94760"), setting=col("office", "office"))
+    assert out[:, 0].astype(float).tolist() == pytest.approx([2.75 * CF25, 0.0])
+
+
 def test_claim_with_an_unreadable_line_is_held_whole():
     out = F.OON_MEDICARE_CLAIM(
         col("A", "A", "B"), col("27447", "29881", "27447"), units=col(None, "two", None)

@@ -170,6 +170,27 @@ def test_2024_needs_a_date_of_service_to_pick_the_cf():
     assert conversion_factor(2024, date_of_service="2024-03-09") == 33.2875
     with pytest.raises(InputError, match="more than one conversion factor"):
         conversion_factor(2024)
+    # a date outside 2024 cannot pick either CF
+    with pytest.raises(InputError, match="date of service 2025-01-02 is outside 2024"):
+        conversion_factor(2024, date_of_service="2025-01-02")
+
+
+def test_a_single_cf_year_takes_a_date_of_service_of_another_year():
+    # a payer profile's medicare_year (the schedule it benchmarks) may differ from the service's year: 2025
+    # has one CF, 32.3465 (conversion_factors.yaml), whatever the date; 27447 facility 38.88 RVU = 1,257.63
+    from udfs.pfs_data import conversion_factor
+
+    assert conversion_factor(2025, date_of_service="2026-02-03") == 32.3465
+    p = price_pfs("27447", year=2025, date_of_service=np.datetime64("2026-02-03"))
+    assert bool(p.priced[0]) and p.amount[0] == pytest.approx(38.88 * 32.3465)
+
+
+def test_a_two_cf_year_with_a_date_outside_it_is_a_note_not_an_error(pfs_2024):
+    # simulated 2024 import (tests/udfs/conftest.py): 2024-06-01 takes 33.2875; 2025-01-02 cannot choose
+    p = price_pfs("99213", setting="nonfacility", year=2024, date_of_service=["2024-06-01", "2025-01-02"])
+    assert p.amount[0] == pytest.approx(2.75 * 33.2875)  # 1.30 + 1.35 + 0.10 RVU
+    assert not p.priced[1] and math.isnan(p.amount[1])
+    assert p.note[1].startswith("date of service 2025-01-02 is outside 2024, whose conversion factor changed")
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,11 @@ Non-facility RVUs (work + non-facility PE + MP):
   92250 TC 0+0.48+0.01 = 0.49, 26 0.40+0.20+0.01; 92134 TC 0+0.43+0.01 = 0.44, 26 0.32+0.20+0.01   MULT PROC 7
   93306 TC 0+3.76+0.03 = 3.79, 26 1.46+0.52+0.04                                    MULT PROC 6
   70030 0.18+0.79+0.02 = 0.99                                                        BILAT 3, MULT PROC 0
+  73721 global 1.35+4.75+0.09 = 6.19; TC 0+4.25+0.03 = 4.28; 26 1.35+0.50+0.06 = 1.91   BILAT 3, MULT PROC 4
+  70336 global 1.48+6.39+0.10 = 7.97; TC 0+5.87+0.03 = 5.90; 26 1.48+0.52+0.07 = 2.07   BILAT 2, MULT PROC 4
+  99213 1.30+1.35+0.10 = 2.75   status A
+  94760 0+0.10+0.01 = 0.11, 94761 0+0.11+0.01 = 0.12   status T (facility PE NA)
+Facility: 11300 0.60+0.35+0.06 = 1.01   MULT PROC 2, BILAT 9
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from udfs.errors import InputError
+from udfs.pfs_data import conversion_factor
 from udfs.surgery import price_claim
 
 CF = 32.3465
@@ -198,3 +204,131 @@ def test_mult_proc_never_raises_a_claim_above_its_unadjusted_total(lines):
     assert (c.allowed >= 0).all()
     for _, g in c.groupby("claim_id"):
         assert g.allowed.sum() <= g.unadjusted_amount.sum() + 1e-9
+
+
+# --- bilateral indicators: modifier 50 and an LT + RT pair priced alike ------------------------------------
+# RVU file documentation, BILAT SURG, and Claims Processing Manual ch. 12 s. 40.7: modifier 50 and modifiers
+# RT and LT report the same bilateral service, and the bilateral amount is set before any multiple procedure
+# rule. Indicator 0: the 150% adjustment does not apply, both sides together 100% of one fee schedule amount;
+# 1: both sides 150%; 2: the RVUs already cover both sides, 100%; 3: the usual adjustment does not apply,
+# each side 100% (200% in all; generally radiology and other diagnostic tests); 9: the bilateral concept
+# does not apply, so an LT + RT pair is two procedures under the multiple procedure rules.
+@pytest.mark.parametrize(
+    ("code", "setting", "total_rvu", "factor"),
+    [
+        pytest.param("63650", "facility", 12.48, 1.0, id="0-both-sides-100%"),
+        pytest.param("64483", "facility", 3.33, 1.5, id="1-both-sides-150%"),
+        pytest.param("21194", "facility", 42.78, 1.0, id="2-already-bilateral-100%"),
+        pytest.param("73721", "nonfacility", 6.19, 2.0, id="3-each-side-100%"),
+    ],
+)
+def test_modifier_50_and_lt_rt_pair_pay_the_same(code, setting, total_rvu, factor):
+    fifty = price_claim("x", code, "50", setting=setting)
+    pair = price_claim(["x", "x"], [code, code], ["LT", "RT"], setting=setting)
+    assert fifty.allowed[0] == pytest.approx(factor * fs(total_rvu))
+    assert allowed(pair) == pytest.approx([factor * fs(total_rvu) / 2] * 2)
+
+
+def test_bilateral_indicator_3_lt_rt_is_200_percent_not_an_imaging_reduction():
+    # 73721 (MRI lower extremity joint) non-facility: 6.19 RVU x 32.3465 = 200.2248; modifier 50 pays 200%
+    # = 400.45. Before the fix the RT side was a second imaging procedure (TC 50%, PC 95%): 328.14 in all.
+    fifty = price_claim("A", ["73721"], ["50"], setting="nonfacility")
+    pair = price_claim(["A", "A"], ["73721", "73721"], ["LT", "RT"], setting="nonfacility")
+    assert round(fifty.allowed[0], 2) == 400.45
+    assert allowed(pair) == pytest.approx([fs(6.19), fs(6.19)])
+    assert round(pair.allowed.sum(), 2) == 400.45
+    assert pair.adjustments[0] == "LT/RT pair: each side paid in full (BILAT SURG 3): 200%; half on each line"
+
+
+def test_bilateral_indicator_3_pair_ranks_once_among_imaging_procedures():
+    # with 70553 on the claim, the 73721 pair is one procedure whose TC (2 x 4.28 = 8.56 RVU) is the highest
+    # (70553 TC 6.47) and whose PC (2 x 1.91 = 3.82) is the highest (70553 PC 3.24): 70553 takes the
+    # reductions, TC 50% and PC 95%, exactly as with 73721-50
+    pair = price_claim(["A"] * 3, ["73721", "73721", "70553"], ["LT", "RT", ""], setting="nonfacility")
+    fifty = price_claim(["A"] * 2, ["73721", "70553"], ["50", ""], setting="nonfacility")
+    mri = fs(0.5 * 6.47 + 0.95 * 3.24)
+    assert allowed(pair) == pytest.approx([fs(6.19), fs(6.19), mri])
+    assert allowed(fifty) == pytest.approx([2 * fs(6.19), mri])
+
+
+def test_lt_rt_pair_of_an_already_bilateral_imaging_code_is_one_imaging_procedure():
+    # 70336 (MRI temporomandibular joints, BILAT SURG 2, MULT PROC 4): the pair is 100% of 7.97 RVU, half on
+    # each line; its two halves are one procedure, so no TC/PC reduction between them
+    c = price_claim(["A", "A"], ["70336", "70336"], ["LT", "RT"], setting="nonfacility")
+    assert allowed(c) == pytest.approx([fs(7.97) / 2, fs(7.97) / 2])
+
+
+def test_bilateral_indicator_9_lt_rt_are_two_procedures():
+    # 11300 (BILAT SURG 9, MULT PROC 2), facility 1.01 RVU: modifier 50 changes nothing (100%); LT and RT are
+    # two procedures, 100% and 50%
+    assert price_claim("x", "11300", "50").allowed[0] == pytest.approx(fs(1.01))
+    assert allowed(price_claim(["x", "x"], ["11300", "11300"], ["LT", "RT"])) == pytest.approx(
+        [fs(1.01), 0.5 * fs(1.01)]
+    )
+
+
+# --- status T: paid only when no other fee schedule service is payable the same day ------------------------
+# RVU file documentation, STATUS CODE T ("injections"): there are RVUs and payment amounts, but the service is
+# paid only if no other service payable under the PFS is billed on the same date by the same provider; if one
+# is, the T service is bundled into it.
+def test_status_t_is_bundled_with_another_payable_service():
+    c = price_claim(["A", "A"], ["99213", "94760"], setting="nonfacility")
+    assert allowed(c) == pytest.approx([fs(2.75), 0.0])  # 99213 2.75 RVU x 32.3465 = 88.95; 94760 0
+    assert c.priced[1]
+    assert c.note[1].startswith("bundled (status T)") and c.adjustments[1] == c.note[1]
+
+
+@pytest.mark.parametrize(
+    ("ids", "codes", "dates", "expected"),
+    [
+        pytest.param(["t"], ["94760"], None, [0.11], id="alone"),
+        pytest.param(["t", "t"], ["94760", "94761"], None, [0.11, 0.12], id="only-T-lines"),
+        pytest.param(["a", "b"], ["99213", "94760"], None, [2.75, 0.11], id="other-claim"),
+        pytest.param(
+            ["t", "t"], ["99213", "94760"], ["2025-03-03", "2025-03-04"], [2.75, 0.11], id="other-date"
+        ),
+        pytest.param(["t", "t"], ["36415", "94760"], None, [np.nan, 0.11], id="status-X-not-payable"),
+        pytest.param(["t", "t"], ["64999", "94760"], None, [np.nan, 0.11], id="status-C-no-amount"),
+        pytest.param(["t", "t"], ["27447", "94760"], None, [np.nan, 0.11], id="status-A-PE-NA-in-office"),
+    ],
+)
+def test_status_t_is_paid_without_another_payable_service(ids, codes, dates, expected):
+    dos = None if dates is None else np.array(dates, dtype="datetime64[D]")
+    c = price_claim(ids, codes, setting="nonfacility", date_of_service=dos)
+    assert allowed(c) == pytest.approx([fs(x) for x in expected], nan_ok=True)
+
+
+def test_status_t_is_not_bundled_by_an_assistant_line():
+    # an assistant at surgery (80) is another provider than the one billing the T service: as in the
+    # multiple procedure ranking, assistant lines count among themselves (99213 ASST SURG 0: payable)
+    c = price_claim(["A", "A"], ["99213", "94760"], ["80", ""], setting="nonfacility")
+    assert c.allowed[1] == pytest.approx(fs(0.11))
+
+
+# --- fee schedule year and date of service ----------------------------------------------------------------
+def test_a_date_of_service_in_another_year_uses_the_fee_schedule_year():
+    # a payer benchmarking the 2025 schedule, a service of 2026: 27447 facility 38.88 RVU x 2025 CF 32.3465
+    c = price_claim("A", ["27447"], year=2025, date_of_service=np.datetime64("2026-02-03"))
+    assert c.allowed[0] == pytest.approx(38.88 * 32.3465)
+    assert round(c.allowed[0], 2) == 1257.63
+
+
+def test_2024_imported_data_prices_endoscopy_and_imaging_with_the_date_of_service(pfs_2024):
+    # the endoscopy base (43235) and the imaging components (TC, 26) are looked up again: they take the
+    # line's date of service too. 2024 CFs (conversion_factors.yaml): 32.7442 to 2024-03-08, 33.2875 after.
+    assert conversion_factor(2024, date_of_service="2024-02-01") == 32.7442
+    for day, cf in (("2024-02-01", 32.7442), ("2024-05-01", 33.2875)):
+        egd = price_claim("egd", ["43239", "43235", "43251"], year=2024, date_of_service=np.datetime64(day))
+        # family 43235: 43251 (5.80 RVU) in full, 43239 4.10 - 3.65 RVU, the base 43235 0
+        assert allowed(egd) == pytest.approx([(4.10 - 3.65) * cf, 0.0, 5.80 * cf])
+        mri = price_claim(
+            "mri", ["70553", "74177"], setting="nonfacility", year=2024, date_of_service=np.datetime64(day)
+        )
+        # as test_diagnostic_imaging_family: 70553 TC 50%, 74177 PC 95%
+        assert allowed(mri) == pytest.approx([(0.5 * 6.47 + 3.24) * cf, (6.61 + 0.95 * 2.58) * cf])
+
+
+def test_2024_with_a_date_outside_2024_is_not_priced_and_says_why(pfs_2024):
+    c = price_claim(["a", "a"], ["43239", "43251"], year=2024, date_of_service=np.datetime64("2025-01-15"))
+    assert not c.priced.any() and np.isnan(c.allowed).all()
+    assert c.note[0].startswith("date of service 2025-01-15 is outside 2024, whose conversion factor changed")
