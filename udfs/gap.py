@@ -99,6 +99,6 @@ def paid_ratio(paid: npt.ArrayLike, basis: npt.ArrayLike) -> np.ndarray | float:
     array([0.15833333, 0.69090909])
     """
     p, b = broadcast(floats(paid, "paid"), floats(basis, "basis"))
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):  # a tiny basis: inf
         ratio = np.where(b > 0, p / b, np.nan)
     return scalar_out(ratio, paid, basis)

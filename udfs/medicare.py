@@ -45,6 +45,7 @@ SETTINGS = {
     "OFFICE": True,
 }
 ROW_MODS = ("", "26", "TC", "53", "CONFLICT")
+_MODIFIER = re.compile(r"[A-Z0-9]{2}")
 OUTPUT_COLUMNS = [
     "hcpcs",
     "modifier",
@@ -206,6 +207,11 @@ def price_arrays(
             ROW_MODS.index("CONFLICT") if len(set(picked)) > 1 else ROW_MODS.index(picked[0]) if picked else 0
         )
     rm = rm_of_mod[md]
+    # a modifier is two letters or digits (CMS HCPCS modifiers); anything else is a typo or stray text
+    bad_mod_u = np.array(
+        [next((m for m in ms if not _MODIFIER.fullmatch(m)), "") for ms in mods], dtype=object
+    )
+    bad_mod = bad_mod_u[md] != ""
     loc_ids = _locality_ids(lc_u)
     nonfac = nonfac_u[st]
 
@@ -294,7 +300,7 @@ def price_arrays(
     no_code = (hc_u == "")[hc]
     found_all = row >= 0
     no_cf = cf_note != ""
-    priced = out["payable"] & ~out["pe_na"] & ~conflict & ~no_code & ~no_cf
+    priced = out["payable"] & ~out["pe_na"] & ~conflict & ~no_code & ~no_cf & ~bad_mod
     amount = (
         out["work_rvu"] * out["gpci_work"] + out["pe_rvu"] * out["gpci_pe"] + out["mp_rvu"] * out["gpci_mp"]
     ) * out["cf"]
@@ -304,11 +310,13 @@ def price_arrays(
         return out
     # reasons in plain words: 1 status, 2 absent, 3/4 PE NA, 5 conflicting modifiers, 6 no code,
     # 7 no conversion factor for the date of service
+    # 8 a modifier that is not one, and 9 (priced) a 26, TC or 53 the code has no RVU row for
     reason = np.select(
-        [no_code, conflict, ~found_all, ~out["payable"], out["pe_na"] & nonfac, out["pe_na"], no_cf],
-        [6, 5, 2, 1, 4, 3, 7],
+        [no_code, bad_mod, conflict, ~found_all, ~out["payable"], out["pe_na"] & nonfac, out["pe_na"], no_cf],
+        [6, 8, 5, 2, 1, 4, 3, 7],
         0,
     )
+    reason[(reason == 0) & (rm > 0) & (rm < 4) & (row_mod == 0)] = 9
     note = np.full(n, "", dtype=object)
     status = np.full(n, "", dtype=object)
     fixed = {
@@ -320,6 +328,13 @@ def price_arrays(
     for code, text in fixed.items():
         note[reason == code] = text
     note[reason == 7] = cf_note[reason == 7]
+    for i in np.flatnonzero(reason == 8):
+        note[i] = f"modifier {md_u[md[i]]!r}: {bad_mod_u[md[i]]!r} is not a modifier (two letters or digits)"
+    for i in np.flatnonzero(reason == 9):
+        m = ROW_MODS[rm[i]]
+        note[i] = (
+            f"modifier {m} does not apply to {hc_u[hc[i]]} (the fee schedule has no {m} row): priced as the code"
+        )
     for y, table in tables.items():
         at = np.flatnonzero(yr == y) if len(tables) > 1 else np.arange(n)
         hit = at[found_all[at]]

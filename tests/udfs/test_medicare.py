@@ -261,3 +261,17 @@ def test_broadcasting_shapes_and_non_negative(codes, loc, setting):
 def test_scalar_in_scalar_out():
     assert isinstance(medicare_amount("99285"), float)
     assert isinstance(price_pfs("99285"), pd.DataFrame)
+
+
+def test_modifiers_that_are_not_modifiers_and_rows_the_code_lacks_are_said():
+    """A modifier is two letters or digits (HCPCS Level I/II modifiers); "@cmd" is stray text and leaves the
+    line unpriced. 27447 has no 26 row in the RVU file (PC/TC indicator 0: no professional/technical split),
+    so 27447-26 is priced as 27447 with a note saying so; 70553 has one."""
+    out = price_pfs(["27447", "27447", "70553", "27447"], ["26", "@cmd", "26", "XX"])
+    assert out["priced"].tolist() == [True, False, True, True]
+    assert out["amount"][0] == out["amount"][3]  # 27447 global, 38.88 RVU x CF
+    assert out["note"][0] == (
+        "modifier 26 does not apply to 27447 (the fee schedule has no 26 row): priced as the code"
+    )
+    assert out["note"][1] == "modifier '@CMD': '@C' is not a modifier (two letters or digits)"
+    assert out["row_modifier"][2] == "26" and out["note"][2] == ""
