@@ -328,12 +328,12 @@ def price_arrays(
     for code, text in fixed.items():
         note[reason == code] = text
     note[reason == 7] = cf_note[reason == 7]
-    for i in np.flatnonzero(reason == 8):
-        note[i] = f"modifier {md_u[md[i]]!r}: {bad_mod_u[md[i]]!r} is not a modifier (two letters or digits)"
-    for i in np.flatnonzero(reason == 9):
-        m = ROW_MODS[rm[i]]
-        note[i] = (
-            f"modifier {m} does not apply to {hc_u[hc[i]]} (the fee schedule has no {m} row): priced as the code"
+    for j in np.flatnonzero(reason == 8).tolist():
+        note[j] = f"modifier {md_u[md[j]]!r}: {bad_mod_u[md[j]]!r} is not a modifier (two letters or digits)"
+    for j in np.flatnonzero(reason == 9).tolist():
+        m = ROW_MODS[rm[j]]
+        note[j] = (
+            f"modifier {m} does not apply to {hc_u[hc[j]]} (the fee schedule has no {m} row): priced as the code"
         )
     for y, table in tables.items():
         at = np.flatnonzero(yr == y) if len(tables) > 1 else np.arange(n)
