@@ -16,6 +16,10 @@ from udfs.allowed import METHODS
 _NUMBER = re.compile(r"^-?\$?\s*(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?$")
 _TRUE = {"Y", "YES", "TRUE", "1", "X", "ON"}
 _FALSE = {"N", "NO", "FALSE", "0", "OFF"}
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: Dates a case file may hold: the federal holiday calendar behind the deadlines spans 1900-2200
+#: (``udfs.calendar``) and the workbook's date cells accept dates from 2000 (``case_cells``).
+FIRST_DATE, LAST_DATE = dt.date(2000, 1, 1), dt.date(2199, 12, 31)
 _METHOD_ALIASES = {alias: name for name, aliases in METHODS.items() for alias in (name.upper(), *aliases)}
 
 
@@ -31,9 +35,11 @@ class Field:
 
 
 def show(value: Any) -> str:
-    """A value as a message quotes it: numbers plainly, text in quotes."""
+    """A value as a message quotes it: numbers and dates plainly, text in quotes."""
     if isinstance(value, bool):
         return str(value).lower()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
     if isinstance(value, int | float):
         return f"{value:g}" if isinstance(value, float) else str(value)
     return repr(value)
@@ -63,6 +69,24 @@ def method_name(value: Any) -> str | None:
     )
 
 
+def _date(value: Any) -> tuple[dt.date | None, str | None]:
+    if isinstance(value, dt.datetime):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    else:
+        text = value.strip() if isinstance(value, str) else ""
+        try:
+            if not _DATE.match(text):
+                raise ValueError(text)
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            return None, f"{show(value)} is not a date (YYYY-MM-DD)"
+    if not FIRST_DATE <= day <= LAST_DATE:
+        return None, f"{show(day)} is not between {FIRST_DATE} and {LAST_DATE}"
+    return day, None
+
+
 def convert(value: Any, field: Field) -> tuple[Any, str | None]:
     """Convert a present (non-None) value of ``field``."""
     kind = field.kind
@@ -78,14 +102,7 @@ def convert(value: Any, field: Field) -> tuple[Any, str | None]:
                 return None, f"{show(value)} is not a HCPCS/CPT code (5 letters or digits)"
         return text, None
     if kind == "date":
-        if isinstance(value, dt.datetime):
-            return value.date(), None
-        if isinstance(value, dt.date):
-            return value, None
-        try:
-            return dt.date.fromisoformat(str(value).strip()), None
-        except ValueError:
-            return None, f"{show(value)} is not a date (YYYY-MM-DD)"
+        return _date(value)
     if kind == "flag":
         if isinstance(value, bool):
             return value, None

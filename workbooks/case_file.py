@@ -311,7 +311,14 @@ def _payer(
 def _idr_date(c: _Checker, given: dt.date | None, dos: dt.date) -> dt.date:
     if given is None:
         paid = dos + dt.timedelta(days=int(_defaults()["idr"]["days_to_initial_payment"]))
-        given = idr_initiation_window(paid)[0]
+        try:
+            given = idr_initiation_window(paid)[0]
+        except InputError as exc:
+            c.add(
+                "date_of_service",
+                f"no IDR start date can be computed from {dos} ({exc}); give idr.dispute_date",
+            )
+            return dos
         where = "date_of_service"
     else:
         where = "idr.dispute_date"

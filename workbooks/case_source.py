@@ -12,6 +12,7 @@ row per item until an empty row. Rows whose column A starts with ``#`` are comme
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -51,11 +52,26 @@ def _walk(node: yaml.Node, path: str, lines: dict[str, int], problems: list[Prob
             _walk(item, child(path, i), lines, problems, source)
 
 
+class _CaseLoader(yaml.SafeLoader):
+    """YAML's safe loader, except that a date-like scalar that is no date (``2025-02-30``) stays text, for the
+    check of its field to report (PyYAML's own timestamp constructor raises ``ValueError``)."""
+
+
+def _timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+_CaseLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
+
+
 def load_yaml_case(text: str, source: str) -> tuple[Any, dict[str, int]]:
     """Parsed YAML and the line of every field; a syntax error or a repeated field raises :class:`FileError`."""
     try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_CaseLoader)
+        data = yaml.load(text, Loader=_CaseLoader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         what = getattr(exc, "problem", None) or str(exc)
@@ -88,6 +104,14 @@ def load_xlsx_case(path: Path, source: str) -> tuple[Any, dict[str, int]]:
         wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
         raise FileError([Problem(source, None, None, f"cannot be read as an XLSX workbook: {exc}")]) from None
+    with warnings.catch_warnings():
+        # A date-formatted cell whose number is no date is read as #VALUE! (the check of its field reports it)
+        # with a warning that would only repeat it.
+        warnings.filterwarnings("ignore", "Cell .* is marked as a date", UserWarning)
+        return _read_form(wb, source)
+
+
+def _read_form(wb: Any, source: str) -> tuple[Any, dict[str, int]]:
     ws = wb.worksheets[0]
     data: dict[str, Any] = {}
     lines: dict[str, int] = {}
