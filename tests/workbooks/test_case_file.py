@@ -139,7 +139,13 @@ def test_syntax_errors_and_repeated_fields(tmp_path):
     path.write_text(GOOD + "case: Again\n")
     assert errors(path) == ["case.yaml:8: case: appears twice (first on line 1)"]
     path.write_text("- just a list\n")
-    assert errors(path) == ["case.yaml:1: a case file is a group of fields (see the README, 'The case file')"]
+    assert errors(path) == [
+        "case.yaml:1: a case file is a group of fields (see the README, 'The case file'); got a list of 1 item"
+    ]
+    path.write_text("# nothing yet\n")
+    assert errors(path) == [
+        "case.yaml:1: a case file is a group of fields (see the README, 'The case file'); the file is empty"
+    ]
     assert errors(tmp_path / "missing.yaml") == ["missing.yaml: file not found"]
 
 
