@@ -60,7 +60,7 @@ class Sheet:
         """``text`` as text, even when it starts like a formula."""
         cell = self.ws[ref]
         cell.value = text
-        cell.style = style
+        cell.style = style  # before the quote prefix, which assigning a named style clears
         cell.data_type = "s"
         if text.startswith(FORMULA_START):
             cell.quotePrefix = True
@@ -94,6 +94,8 @@ class Sheet:
         """An input cell (yellow, unlocked). With a ``key``, ``value`` is a default formula the owner may type over;
         without one, text is written as text whatever it starts with. ``choices`` names a list (drop-down)."""
         cell = self.ws[ref]
+        # The named style first: assigning one replaces the cell's whole style, quote prefix included.
+        cell.style = f"oon input {type_}"
         if key is not None:
             if not (isinstance(value, str) and value.startswith("=")):
                 raise ValueError(f"{self.title}!{ref}: key {key} given for a value that is not a formula")
@@ -106,7 +108,6 @@ class Sheet:
                 cell.quotePrefix = True
         else:
             cell.value = value
-        cell.style = f"oon input {type_}"
         if name:
             self.define(name, ref)
         self.validate(ref, type_, choices)

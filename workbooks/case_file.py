@@ -25,11 +25,13 @@ from udfs.reference import load_yaml, template_path
 from udfs.surgery import price_claim
 
 from . import stages as stage_rules
-from .case_fields import Field, convert, method_name, show
+from .case_fields import EXPECTED, SCALARS, Field, convert, describe, method_name, show
 from .case_model import OFFER_GRID, WIN_GRID, Case, CaseLine, CaseStage, batch_sizes
 from .case_source import child, load_case_source, load_yaml_case
 
 EXAMPLE = "cases/example.yaml"
+#: Keys of the ``methods`` mapping, as the README writes them.
+METHOD_KEYS = [m.lower().replace(" ", "_") for m in METHODS]
 AMOUNT, FRACTION, FLAG, TEXT = Field("amount"), Field("fraction"), Field("flag"), Field("text")
 LINE = {
     "hcpcs": Field("hcpcs", required=True),
@@ -91,7 +93,11 @@ SCHEMA: dict[str, Any] = {
 
 
 class _Checker:
-    """Walks the data against :data:`SCHEMA`, collecting problems with their lines."""
+    """Walks the data against :data:`SCHEMA`, collecting problems with their lines.
+
+    Every level checks its shape first: a mapping where the schema has fields, a list where it has a list, a single
+    value where it has a field. A part of the wrong shape is reported once (``payer: expected a mapping with ...,
+    got the text 'Summit'``) and read as blank, so that the checks after it see every field of the schema."""
 
     def __init__(self, source: str, lines: dict[str, int]):
         self.source, self.lines = source, lines
@@ -108,12 +114,16 @@ class _Checker:
     def add(self, path: str, message: str) -> None:
         self.problems.append(Problem(self.source, self.line(path), path or None, message))
 
+    def has(self, *paths: str) -> bool:
+        """Whether a problem was found at one of ``paths``."""
+        return any(p.column in paths for p in self.problems)
+
     def mapping(self, data: Any, spec: dict[str, Any], path: str) -> dict[str, Any]:
         if data is None:
             data = {}
         if not isinstance(data, dict):
-            self.add(path, f"must be a group of fields ({', '.join(spec)}), got {show(data)}")
-            return {}
+            self.add(path, f"expected a mapping with {', '.join(spec)}, got {describe(data)}")
+            return _blank(spec)
         out: dict[str, Any] = {}
         for key in data:
             if key not in spec:
@@ -131,12 +141,21 @@ class _Checker:
             if value is None:
                 return None
             if not isinstance(value, list):
-                self.add(path, f"must be a list, got {show(value)}")
-                return []
+                self.add(
+                    path,
+                    f"expected a list, each item a mapping with {', '.join(spec[0])}, got {describe(value)}",
+                )
+                return None
             return [self.mapping(item, spec[0], child(path, i)) for i, item in enumerate(value, start=1)]
         if value is None or value == "":
             if spec.required:
                 self.add(path, "missing")
+            return None
+        return self.scalar(value, spec, path)
+
+    def scalar(self, value: Any, spec: Field, path: str) -> Any:
+        if not isinstance(value, SCALARS):
+            self.add(path, f"expected {EXPECTED[spec.kind]}, got {describe(value)}")
             return None
         converted, message = convert(value, spec)
         if message:
@@ -148,7 +167,11 @@ class _Checker:
         if value is None:
             return out
         if not isinstance(value, dict):
-            self.add(path, f"must map each method to its factor, got {show(value)}")
+            self.add(
+                path,
+                f"expected a mapping of each method to its factor ({', '.join(METHOD_KEYS)}), "
+                f"got {describe(value)}",
+            )
             return out
         for key, factor in value.items():
             name = method_name(str(key))
@@ -156,12 +179,19 @@ class _Checker:
             if name is None:
                 self.add(where, f"unknown method (one of {', '.join(METHODS)})")
                 continue
-            converted, message = convert(factor, Field("number", low=0))
-            if message:
-                self.add(where, message)
-            else:
+            if factor is None or factor == "":
+                continue
+            converted = self.scalar(factor, Field("number", low=0), where)
+            if converted is not None:
                 out[name] = converted
         return out
+
+
+def _blank(spec: Any) -> Any:
+    """The checked form of an absent part of ``spec``: every field None, no method factor."""
+    if isinstance(spec, dict):
+        return {key: _blank(sub) for key, sub in spec.items()}
+    return {} if spec == "methods" else None
 
 
 def _defaults() -> dict[str, Any]:
@@ -293,7 +323,7 @@ def _payer(
             factor = found.factor if factor is None and method == found.method else factor
             lesser = found.lesser_of if lesser is None else lesser
     if method is None:
-        if not any(p.column == "payer.method" for p in c.problems):
+        if not c.has("payer", "payer.method", "payer.profile"):
             c.add("payer.method", "missing (or give payer.profile)")
         method = "Percent of Medicare"
     factors = {m: float(v["factor"]) for m, v in _defaults()["methods"].items()}
@@ -311,7 +341,14 @@ def _payer(
 def _idr_date(c: _Checker, given: dt.date | None, dos: dt.date) -> dt.date:
     if given is None:
         paid = dos + dt.timedelta(days=int(_defaults()["idr"]["days_to_initial_payment"]))
-        given = idr_initiation_window(paid)[0]
+        try:
+            given = idr_initiation_window(paid)[0]
+        except InputError as exc:
+            c.add(
+                "date_of_service",
+                f"no IDR start date can be computed from {dos} ({exc}); give idr.dispute_date",
+            )
+            return dos
         where = "date_of_service"
     else:
         where = "idr.dispute_date"
@@ -328,13 +365,15 @@ def _checks(c: _Checker, d: dict[str, Any], method: str, target: str) -> None:
     raw = d["lines"] or []
     for i, x in enumerate(raw, start=1):
         path = child("lines", i)
+        if c.has(path):  # not a mapping: reported once
+            continue
         if x["billed"] is not None and x["billed"] <= 0:
             c.add(child(path, "billed"), f"{show(x['billed'])} is not more than 0")
         for m, role in ((method, "the payer's method"), (target, "the target method")):
             need = {"Charge percentile": "benchmark", "Flat rate": "sca_rate"}.get(m)
-            if need and x[need] is None:
+            if need and x[need] is None and not c.has(child(path, need)):
                 c.add(path, f"{need} is missing: {role} is {m}")
-        if d["nsa"] and x["qpa"] is None:
+        if d["nsa"] and x["qpa"] is None and not c.has(child(path, "qpa")):
             c.add(path, "qpa is missing: under NSA the patient's cost sharing is computed on it")
     items = d["idr"]["line_items"]
     if items is not None and raw and items < len(raw):
@@ -345,13 +384,14 @@ def build_case(data: Any, lines: dict[str, int], source: str) -> Case:
     """Validate nested case data (from :mod:`workbooks.case_source`) and price its lines."""
     c = _Checker(source, lines)
     if not isinstance(data, dict):
-        raise FileError(
-            [Problem(source, 1, None, "a case file is a group of fields (see the README, 'The case file')")]
-        )
+        got = "the file is empty" if data is None else f"got {describe(data)}"
+        message = f"a case file is a group of fields (see the README, 'The case file'); {got}"
+        raise FileError([Problem(source, 1, None, message)])
     d = c.mapping(data, SCHEMA, "")
     raw_lines = d["lines"]
     if raw_lines is None:
-        c.add("lines", "missing: list the procedure lines")
+        if not c.has("lines"):
+            c.add("lines", "missing: list the procedure lines")
         raw_lines = []
     elif not raw_lines and "lines" in data:
         c.add("lines", "no procedure line listed")

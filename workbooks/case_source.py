@@ -12,6 +12,7 @@ row per item until an empty row. Rows whose column A starts with ``#`` are comme
 from __future__ import annotations
 
 import datetime as dt
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,15 @@ def child(path: str, key: str | int) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
-def _walk(node: yaml.Node, path: str, lines: dict[str, int], problems: list[Problem], source: str) -> None:
+def _walk(
+    node: yaml.Node, path: str, lines: dict[str, int], problems: list[Problem], source: str, walked: set[int]
+) -> None:
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+        # An alias (*name) is the node of its anchor again: walked once, its fields have the anchor's lines there
+        # and the alias's line elsewhere; a node that holds itself, or aliases of aliases, are walked no further.
+        if id(node) in walked:
+            return
+        walked.add(id(node))
     if isinstance(node, yaml.MappingNode):
         seen: dict[str, int] = {}
         for key, value in node.value:
@@ -44,28 +53,50 @@ def _walk(node: yaml.Node, path: str, lines: dict[str, int], problems: list[Prob
                 continue
             seen[name] = line
             lines[child(path, name)] = line
-            _walk(value, child(path, name), lines, problems, source)
+            _walk(value, child(path, name), lines, problems, source, walked)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value, start=1):
             lines[child(path, i)] = int(item.start_mark.line) + 1
-            _walk(item, child(path, i), lines, problems, source)
+            _walk(item, child(path, i), lines, problems, source, walked)
+
+
+class _CaseLoader(yaml.SafeLoader):
+    """YAML's safe loader, except that a scalar PyYAML cannot construct stays text, for the check of its field to
+    report: a date-like scalar that is no date (``2025-02-30``: PyYAML's timestamp constructor raises
+    ``ValueError``), an integer of more digits than Python converts (``ValueError`` too)."""
+
+
+def _or_text(construct: Any) -> Any:
+    def run(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+        try:
+            return construct(loader, node)
+        except (ValueError, OverflowError):
+            return loader.construct_scalar(node)
+
+    return run
+
+
+_CaseLoader.add_constructor("tag:yaml.org,2002:timestamp", _or_text(yaml.SafeLoader.construct_yaml_timestamp))
+_CaseLoader.add_constructor("tag:yaml.org,2002:int", _or_text(yaml.SafeLoader.construct_yaml_int))
 
 
 def load_yaml_case(text: str, source: str) -> tuple[Any, dict[str, int]]:
     """Parsed YAML and the line of every field; a syntax error or a repeated field raises :class:`FileError`."""
+    lines: dict[str, int] = {}
+    problems: list[Problem] = []
     try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_CaseLoader)
+        data = yaml.load(text, Loader=_CaseLoader)  # a SafeLoader subclass
+        if node is not None:
+            _walk(node, "", lines, problems, source, set())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         what = getattr(exc, "problem", None) or str(exc)
         raise FileError(
             [Problem(source, mark.line + 1 if mark else None, None, f"not valid YAML: {what}")]
         ) from None
-    lines: dict[str, int] = {}
-    problems: list[Problem] = []
-    if node is not None:
-        _walk(node, "", lines, problems, source)
+    except RecursionError:  # PyYAML composes nested collections recursively
+        raise FileError([Problem(source, None, None, "nested too deeply to read as a case file")]) from None
     if problems:
         raise FileError(problems)
     return data, lines
@@ -88,6 +119,14 @@ def load_xlsx_case(path: Path, source: str) -> tuple[Any, dict[str, int]]:
         wb = openpyxl.load_workbook(path, data_only=True, read_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
         raise FileError([Problem(source, None, None, f"cannot be read as an XLSX workbook: {exc}")]) from None
+    with warnings.catch_warnings():
+        # A date-formatted cell whose number is no date is read as #VALUE! (the check of its field reports it)
+        # with a warning that would only repeat it.
+        warnings.filterwarnings("ignore", "Cell .* is marked as a date", UserWarning)
+        return _read_form(wb, source)
+
+
+def _read_form(wb: Any, source: str) -> tuple[Any, dict[str, int]]:
     ws = wb.worksheets[0]
     data: dict[str, Any] = {}
     lines: dict[str, int] = {}

@@ -139,7 +139,13 @@ def test_syntax_errors_and_repeated_fields(tmp_path):
     path.write_text(GOOD + "case: Again\n")
     assert errors(path) == ["case.yaml:8: case: appears twice (first on line 1)"]
     path.write_text("- just a list\n")
-    assert errors(path) == ["case.yaml:1: a case file is a group of fields (see the README, 'The case file')"]
+    assert errors(path) == [
+        "case.yaml:1: a case file is a group of fields (see the README, 'The case file'); got a list of 1 item"
+    ]
+    path.write_text("# nothing yet\n")
+    assert errors(path) == [
+        "case.yaml:1: a case file is a group of fields (see the README, 'The case file'); the file is empty"
+    ]
     assert errors(tmp_path / "missing.yaml") == ["missing.yaml: file not found"]
 
 
@@ -214,3 +220,155 @@ def test_the_documented_example_reads(tmp_path):
     case = read_case(path)
     assert [s.id for s in case.stages] == ["reconsideration", "appeal_1", "external_review"]
     assert case.lines[2].rules == "Medicare amount from the case file"
+
+
+DATED = """\
+date_of_service: 2025-09-02
+payer: {method: Percent of Medicare}
+idr: {dispute_date: 2026-07-01}
+lines:
+  - {hcpcs: "27447", billed: 12500}
+"""
+
+
+@pytest.mark.parametrize(
+    ("field", "given", "message"),
+    [
+        # YAML reads a date-like scalar as a timestamp: an impossible one must be reported, not raised.
+        (
+            "date_of_service: 2025-09-02",
+            "date_of_service: 2025-02-30",
+            "case.yaml:1: date_of_service: '2025-02-30'",
+        ),
+        (
+            "dispute_date: 2026-07-01",
+            "dispute_date: 2026-13-01",
+            "case.yaml:3: idr.dispute_date: '2026-13-01'",
+        ),
+        (
+            "dispute_date: 2026-07-01",
+            "dispute_date: 0000-01-01",
+            "case.yaml:3: idr.dispute_date: '0000-01-01'",
+        ),
+        (
+            "date_of_service: 2025-09-02",
+            "date_of_service: 2025-09-02T25:00:00",
+            "case.yaml:1: date_of_service: '2025-09-02T25:00:00'",
+        ),
+        # Only the documented form is a date: not a number, not an ISO week.
+        ("dispute_date: 2026-07-01", "dispute_date: 20260701", "case.yaml:3: idr.dispute_date: 20260701"),
+        (
+            "date_of_service: 2025-09-02",
+            "date_of_service: '2025-W36-2'",
+            "case.yaml:1: date_of_service: '2025-W36-2'",
+        ),
+    ],
+    ids=["day-30-of-february", "month-13", "year-0", "hour-25", "number", "iso-week"],
+)
+def test_impossible_dates_are_listed_not_raised(tmp_path, field, given, message):
+    path = tmp_path / "case.yaml"
+    path.write_text(DATED.replace(field, given))
+    assert errors(path) == [f"{message} is not a date (YYYY-MM-DD)"]
+
+
+@pytest.mark.parametrize(
+    ("field", "given", "message"),
+    [
+        (
+            "date_of_service: 2025-09-02",
+            "date_of_service: 9999-12-31",
+            "case.yaml:1: date_of_service: 9999-12-31",
+        ),
+        (
+            "date_of_service: 2025-09-02",
+            "date_of_service: 1899-12-31",
+            "case.yaml:1: date_of_service: 1899-12-31",
+        ),
+        ("dispute_date: 2026-07-01", "dispute_date: 2300-01-01", "case.yaml:3: idr.dispute_date: 2300-01-01"),
+    ],
+    ids=["year-9999", "year-1899", "year-2300"],
+)
+def test_dates_outside_the_calendar_are_listed(tmp_path, field, given, message):
+    # The federal holiday calendar behind every deadline spans 1900-2200 (udfs.calendar); the workbook's date
+    # cells accept dates from 2000.
+    path = tmp_path / "case.yaml"
+    path.write_text(DATED.replace(field, given))
+    assert errors(path) == [f"{message} is not between 2000-01-01 and 2199-12-31"]
+    if field.startswith("date_of_service"):  # and without idr.dispute_date, computed from the date of service
+        path.write_text(DATED.replace(field, given).replace("idr: {dispute_date: 2026-07-01}\n", ""))
+        assert errors(path) == [f"{message} is not between 2000-01-01 and 2199-12-31"]
+
+
+def test_a_date_of_service_without_a_default_idr_date_names_the_field(tmp_path):
+    # Without idr.dispute_date the IDR start date is computed from the date of service: the rule is in force from
+    # 2022-01-01 (45 CFR 149.510), so a 2015 service has none.
+    path = tmp_path / "case.yaml"
+    path.write_text(
+        DATED.replace("2025-09-02", "2015-03-02").replace("idr: {dispute_date: 2026-07-01}\n", "")
+    )
+    assert errors(path) == [
+        "case.yaml:1: date_of_service: no IDR start date can be computed from 2015-03-02 (deadline: rule "
+        "idr_initiation is not in force for a clock that starts 2015-04-01; in force from 2022-01-01); give "
+        "idr.dispute_date"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path_", "value", "message"),
+    [
+        (
+            "date_of_service",
+            "2025-02-30",
+            "form.xlsx:1: date_of_service: '2025-02-30' is not a date (YYYY-MM-DD)",
+        ),
+        (
+            "idr.dispute_date",
+            "2026-13-01",
+            "form.xlsx:3: idr.dispute_date: '2026-13-01' is not a date (YYYY-MM-DD)",
+        ),
+        ("idr.dispute_date", 46000, "form.xlsx:3: idr.dispute_date: 46000 is not a date (YYYY-MM-DD)"),
+        ("idr.dispute_date", True, "form.xlsx:3: idr.dispute_date: true is not a date (YYYY-MM-DD)"),
+        (
+            "idr.dispute_date",
+            dt.time(9, 30),
+            "form.xlsx:3: idr.dispute_date: 09:30:00 is not a date (YYYY-MM-DD)",
+        ),
+        (
+            "idr.dispute_date",
+            dt.date(1950, 1, 2),
+            "form.xlsx:3: idr.dispute_date: 1950-01-02 is not between 2000-01-01 and 2199-12-31",
+        ),
+    ],
+    ids=["text-february-30", "text-month-13", "number", "flag", "time", "too-early"],
+)
+def test_xlsx_form_date_fields(tmp_path, path_, value, message):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    rows = {"date_of_service": dt.date(2025, 9, 2), "payer.method": "Percent of Medicare"}
+    rows["idr.dispute_date"] = dt.date(2026, 7, 1)
+    rows[path_] = value
+    for key, v in rows.items():
+        ws.append([key, v])
+    ws.append([])
+    ws.append(["lines"])
+    ws.append(["hcpcs", "billed"])
+    ws.append(["27447", 12500])
+    path = tmp_path / "form.xlsx"
+    wb.save(path)
+    assert errors(path) == [message]
+
+
+def test_xlsx_form_date_cell_excel_cannot_show(tmp_path):
+    # A number too large for a date in a date-formatted cell: Excel shows ####; openpyxl reads #VALUE!.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["date_of_service", 1e9])
+    ws["B1"].number_format = "yyyy-mm-dd"
+    ws.append(["payer.method", "Percent of Medicare"])
+    ws.append([])
+    ws.append(["lines"])
+    ws.append(["hcpcs", "billed"])
+    ws.append(["27447", 12500])
+    path = tmp_path / "form.xlsx"
+    wb.save(path)
+    assert errors(path) == ["form.xlsx:1: date_of_service: '#VALUE!' is not a date (YYYY-MM-DD)"]
