@@ -1,13 +1,51 @@
 """Writing a file so that a reader never sees it half-written: write a temporary file in the same folder,
-flush it to disk, then rename it over the target (an atomic step on POSIX and Windows)."""
+flush it to disk, then rename it over the target (an atomic step on POSIX and Windows).
+
+The temporary file is created private (``tempfile.mkstemp`` gives it mode 0600), so nobody reads it while it
+is written; before the rename it gets the mode the finished file should have: the replaced file's mode, or for a
+new file the mode ``open()`` would give it (0666 less the umask), so files shared on a network drive stay
+readable by the people they were shared with.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+
+def new_file_mode() -> int:
+    """The permission bits ``open()`` gives a new file: 0666 less the process umask.
+
+    >>> old = os.umask(0o027)
+    >>> oct(new_file_mode())
+    '0o640'
+    >>> _ = os.umask(old)
+    """
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def mode_for(target: str | os.PathLike[str]) -> int:
+    """The permission bits a file written to ``target`` should get: those of the file it replaces, else
+    :func:`new_file_mode`."""
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        return new_file_mode()
+
+
+def give_mode(tmp: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+    """Give the temporary file ``tmp`` the mode of :func:`mode_for` ``target``, before it is renamed there.
+
+    Best effort: a file system that keeps no Unix modes (some network shares) may refuse, and then the
+    file keeps the mode the share gives it."""
+    with contextlib.suppress(OSError):
+        os.chmod(tmp, mode_for(target))
 
 
 @contextlib.contextmanager
@@ -31,6 +69,7 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
         yield tmp
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        give_mode(tmp, target)
         os.replace(tmp, target)
     finally:
         if tmp.exists():
