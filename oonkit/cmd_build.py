@@ -17,12 +17,12 @@ from remits.balance import imbalances
 from remits.reader import read_remits
 from remits.underpayment import find_underpayments
 from udfs.charges import ChargeBenchmark
-from udfs.errors import InputError
 from udfs.payers import load_profiles
 from udfs.reference import template_path
 from workbooks.build import BuildResult, build_set
 from workbooks.claims_file import read_claims
 from workbooks.remit_report import build_remit_report
+from workbooks.saving import Outputs
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -65,8 +65,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _build(
-    args: argparse.Namespace, claims: Path, log: Path | None, benchmark: Path | None, as_of: dt.date | None
-) -> BuildResult:
+    args: argparse.Namespace,
+    claims: Path,
+    log: Path | None,
+    benchmark: Path | None,
+    as_of: dt.date | None,
+) -> tuple[BuildResult, float]:
+    """Build the set (within an :meth:`Outputs.transaction`, which renames the workbooks into place when it
+    ends) and the seconds it took."""
     secret = passwords.password() if getattr(args, "password", False) else None
     started = time.perf_counter()
     bar = tqdm(desc="building", unit=" workbook", disable=not sys.stderr.isatty(), leave=False)
@@ -89,16 +95,21 @@ def _build(
         )
     finally:
         bar.close()
-    seconds = time.perf_counter() - started
-    print(
+    return result, time.perf_counter() - started
+
+
+def built(result: BuildResult, seconds: float, outputs: Outputs) -> str:
+    """What the build wrote (and which files it replaced, where the previous ones were kept), the per-payer
+    table."""
+    replaced = {r.path: r for r in outputs.replaced}
+    lines = [
         f"Built {len(result.workbooks)} payer workbooks and a portfolio from {result.lines} lines "
         f"({result.claims} claims) in {seconds:.1f} s:"
-    )
+    ]
     for path in [*result.workbooks.values(), result.portfolio]:
-        print(f"  {path}")
-    print()
-    print(summary_table(result.summary))
-    return result
+        lines.append(f"  {path}" + (f"  ({replaced[path].describe()})" if path in replaced else ""))
+    lines += ["", summary_table(result.summary)]
+    return "\n".join(lines)
 
 
 def summary_table(summary) -> str:
@@ -143,9 +154,15 @@ def summary_table(summary) -> str:
 
 
 def run_build(args: argparse.Namespace) -> int:
-    if args.out.exists() and not args.out.is_dir():
-        raise InputError(f"--out {args.out} exists and is not a folder")
-    _build(args, args.claims, args.log, args.benchmark, args.as_of)
+    outputs = Outputs(
+        "build",
+        {args.claims: "claims file", args.log: "--log file", args.benchmark: "--benchmark file"},
+        backup=True,
+    )
+    outputs.check_folder(args.out, "--out")
+    with outputs.transaction():
+        result, seconds = _build(args, args.claims, args.log, args.benchmark, args.as_of)
+    print(built(result, seconds, outputs))
     return 0
 
 
@@ -153,26 +170,34 @@ def run_demo(args: argparse.Namespace) -> int:
     settings = yaml.safe_load(template_path("demo/demo.yaml").read_text(encoding="utf-8"))
     folder = template_path("demo/demo.yaml").parent
     as_of = settings["as_of"] if isinstance(settings["as_of"], dt.date) else iso_date(str(settings["as_of"]))
-    print(f"oonkit demo: synthetic claims of four fictional payers, as of {as_of} (templates/demo/README.md)")
-    _build(args, folder / settings["claims"], folder / settings["log"], folder / settings["benchmark"], as_of)
-    remit_files = sorted((folder / settings["remits"]).glob("*.835"))
-    report = args.out / "remit-report.xlsx"
-    remit = read_remits(remit_files)
-    profiles = load_profiles()
-    found = find_underpayments(
-        remit,
-        profiles,
-        read_claims(folder / settings["claims"]),
-        ChargeBenchmark.read(folder / settings["benchmark"]),
-        as_of=as_of,
-        imbalances=imbalances(remit),
+    claims, log, benchmark = (folder / settings[k] for k in ("claims", "log", "benchmark"))
+    outputs = Outputs(
+        "demo", {claims: "demo claims file", log: "demo log", benchmark: "demo benchmark"}, backup=True
     )
-    build_remit_report(found, report, profiles)
+    outputs.check_folder(args.out, "--out")
+    report = outputs.check(args.out / "remit-report.xlsx", "--out", backup=False)  # a report: replaced
+    print(f"oonkit demo: synthetic claims of four fictional payers, as of {as_of} (templates/demo/README.md)")
+    remit_files = sorted((folder / settings["remits"]).glob("*.835"))
+    with outputs.transaction():
+        result, seconds = _build(args, claims, log, benchmark, as_of)
+        remit = read_remits(remit_files)
+        profiles = load_profiles()
+        found = find_underpayments(
+            remit,
+            profiles,
+            read_claims(claims),
+            ChargeBenchmark.read(benchmark),
+            as_of=as_of,
+            imbalances=imbalances(remit),
+        )
+        build_remit_report(found, report, profiles)
+    print(built(result, seconds, outputs))
     counts = found.lines["classification"].value_counts()
+    again = next((f" ({r.describe()})" for r in outputs.replaced if r.path == report), "")
     print(
         f"\nRead the demo payers' 835 remittances ({len(remit_files)} files, {len(remit.claims)} claims): "
         + ", ".join(f"{k} {v}" for k, v in counts.items())
-        + f"; report in {report}"
+        + f"; report in {report}{again}"
     )
     print(
         "Open the payer workbooks in Excel or LibreOffice: start with the Guide sheet; portfolio.xlsx compares payers."

@@ -10,14 +10,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from udfs.atomic import atomic_path
-from udfs.errors import InputError
 from udfs.money import round_cents
 from udfs.reference import template_path
 from workbooks.case_expected import expected
 from workbooks.case_file import EXAMPLE, read_case
 from workbooks.case_source import form_rows, load_case_source
 from workbooks.case_workbook import build_case_workbook
+from workbooks.saving import Outputs, save
 
 
 def register(sub: Any) -> None:
@@ -48,15 +47,11 @@ def register(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-def _same_file(a: Path, b: Path) -> bool:
-    return a.resolve() == b.resolve()
-
-
 def _money(x: float) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else float(round_cents(x))
 
 
-def _write_form(source: Path | None, out: Path) -> None:
+def _write_form(source: Path | None, out: Path, outputs: Outputs) -> None:
     import openpyxl
 
     path = source or template_path(EXAMPLE)
@@ -72,21 +67,24 @@ def _write_form(source: Path | None, out: Path) -> None:
             cell.number_format = "yyyy-mm-dd"
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 40
-    with atomic_path(out) as tmp:
-        wb.save(tmp)
+    with outputs.transaction():
+        save(wb, out)
 
 
 def run(args: argparse.Namespace) -> int:
+    outputs = Outputs("case", {args.case_file: "case file"})
     if args.write_form is not None:
-        if args.case_file is not None and _same_file(args.case_file, args.write_form):
-            raise InputError(f"--write-form {args.write_form} is the case file itself; choose another name")
-        _write_form(args.case_file, args.write_form)
-        print(f"Wrote the case form {args.write_form}: fill in column B and the lines and stages tables.")
+        outputs.check(args.write_form, "--write-form")
+        _write_form(args.case_file, args.write_form, outputs)
+        print(
+            f"Wrote the case form {args.write_form}{_replaced(outputs)}: fill in column B and the lines and stages "
+            "tables."
+        )
         return 0
-    if args.case_file is not None and args.case_file.exists() and _same_file(args.case_file, args.out):
-        raise InputError(f"--out {args.out} is the case file itself; choose another name")
+    outputs.check(args.out, "--out")
     case = read_case(args.case_file)
-    book = build_case_workbook(case, args.out)
+    with outputs.replacing(args.out):
+        book = build_case_workbook(case, args.out)
     e = expected(case)
     summary = {
         "workbook": str(book.path),
@@ -99,11 +97,14 @@ def run(args: argparse.Namespace) -> int:
         "idr_expected_gain": _money(e["idr.gain"]),
         "idr_break_even": None if math.isnan(e["idr.break_even"]) else round(e["idr.break_even"], 4),
         "idr_available": case.nsa,
+        "replaced": [
+            {"path": str(r.path), "backup": str(r.backup) if r.backup else None} for r in outputs.replaced
+        ],
     }
     if args.json:
         print(json.dumps(summary, indent=2))
         return 0
-    print(f"Wrote {book.path}: {case.name} ({len(case.lines)} lines, {case.payer_name}).")
+    print(f"Wrote {book.path}{_replaced(outputs)}: {case.name} ({len(case.lines)} lines, {case.payer_name}).")
     print(f"  deposit to collect      ${summary['deposit']:,.2f}")
     print(f"  expected allowed        ${summary['expected_allowed']:,.2f}  ({case.method})")
     if summary["best_npv"] is not None:
@@ -118,3 +119,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"  IDR                     no figures (a QPA for every line is needed){note}")
     print("Open it in Excel or LibreOffice: change any yellow cell and the figures follow.", file=sys.stderr)
     return 0
+
+
+def _replaced(outputs: Outputs) -> str:
+    """`` (replaced the previous file)`` when the command replaced one, else nothing."""
+    return "".join(f" ({r.describe()})" for r in outputs.replaced)

@@ -11,6 +11,7 @@ with the whole set or is left as it was; the workbook is written to a temporary 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import tempfile
@@ -24,12 +25,14 @@ from oonkit.arguments import iso_date
 from remits.balance import imbalances
 from remits.reader import Remit, read_remits
 from remits.underpayment import LINE_MONEY, Underpayments, find_underpayments
+from udfs.atomic import give_mode, new_folder_mode
 from udfs.charges import ChargeBenchmark
 from udfs.errors import InputError, OonError
 from udfs.money import round_cents
 from udfs.payers import PayerProfile, load_profiles
 from workbooks.claims_file import read_claims
 from workbooks.remit_report import build_remit_report
+from workbooks.saving import Outputs
 
 # money columns are rounded to cents (half away from zero, as Excel's ROUND) and written with two decimals
 MONEY = {
@@ -118,13 +121,21 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--out {out}: is a folder; give the workbook's file name (report.xlsx)")
     if getattr(args, "password", False) and out is None:
         raise InputError("--password encrypts the report workbook: give --out REPORT.xlsx too")
+    csv_dir = Path(args.csv) if args.csv else None
+    inputs = {Path(f): "remit file" for f in args.files}
+    inputs |= {args.claims: "claims file", args.benchmark: "--benchmark file"}
+    outputs = Outputs("remit", inputs)
+    if out is not None:  # every destination checked before anything is asked, read or written
+        outputs.check(out, "--out")
+    if csv_dir is not None:
+        outputs.check_folder(csv_dir, "--csv")
     secret = passwords.password() if getattr(args, "password", False) else None  # asked before the work
-    inputs = pricing_inputs(args) if any(getattr(args, name, None) for name in PRICING_OPTIONS) else None
+    pricing = pricing_inputs(args) if any(getattr(args, name, None) for name in PRICING_OPTIONS) else None
     remit = read_remits(args.files)  # raises RemitError listing every bad file: the CLI prints it, exit 1
     found = imbalances(remit)
     result = None
-    if inputs is not None:
-        profiles, claims, benchmark = inputs
+    if pricing is not None:
+        profiles, claims, benchmark = pricing
         result = find_underpayments(
             remit,
             profiles,
@@ -136,14 +147,25 @@ def run(args: argparse.Namespace) -> int:
             claims_source=args.claims.name if args.claims else "claims file",
             imbalances=found,
         )
-        if out is not None:
-            build_remit_report(result, out, profiles, secret)
-    if args.csv:
-        extra = {"underpayments": result.lines} if result is not None else None
-        write_csv(remit, found, Path(args.csv), extra)
+    extra = {"underpayments": result.lines} if result is not None else None
+    if csv_dir is not None:
+        for name in csv_names(remit, extra):
+            outputs.check(csv_dir / f"{name}.csv", "--csv")
+    written = False
+    try:
+        with outputs.transaction():  # the report is staged, then the tables written, then the report renamed
+            if out is not None and result is not None:
+                build_remit_report(result, out, profiles, secret)
+            if csv_dir is not None:
+                write_csv(remit, found, csv_dir, extra)
+                written = True
+    except OonError as exc:
+        if written:  # the tables are there, the report is not: say so
+            raise OonError(f"{exc}; the tables were written to {csv_dir}, the report was not") from exc
+        raise
     print(summary(remit, found, args.csv))
     if result is not None:
-        print(underpayment_summary(result, out))
+        print(underpayment_summary(result, out, outputs))
     return 0
 
 
@@ -158,7 +180,7 @@ def pricing_inputs(
     return profiles, claims, benchmark
 
 
-def underpayment_summary(result: Underpayments, out: Path | None) -> str:
+def underpayment_summary(result: Underpayments, out: Path | None, outputs: Outputs | None = None) -> str:
     """The lines printed after the classification: by payer, the notes, where the report went."""
     table = result.by_payer()
     rows = [("Payer", "Lines", "Received", "Expected", "Gap", "Underpaid", "Denied")]
@@ -186,7 +208,8 @@ def underpayment_summary(result: Underpayments, out: Path | None) -> str:
     lines.append("lines by class: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
     lines += [f"note: {n}" for n in result.notes]
     if out is not None:
-        lines.append(f"report written to {out}")
+        again = [f" ({r.describe()})" for r in (outputs.replaced if outputs else []) if r.path == out]
+        lines.append(f"report written to {out}" + "".join(again))
     return "\n".join(lines)
 
 
@@ -238,6 +261,11 @@ def _for_csv(name: str, table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def csv_names(remit: Remit, extra: dict[str, pd.DataFrame] | None = None) -> list[str]:
+    """The names of the CSV files :func:`write_csv` writes (without ``.csv``)."""
+    return [*remit.tables(), "imbalances", *(extra or {})]
+
+
 def write_csv(
     remit: Remit, found: pd.DataFrame, folder: Path, extra: dict[str, pd.DataFrame] | None = None
 ) -> None:
@@ -270,9 +298,12 @@ def _write(tables: dict[str, pd.DataFrame], folder: Path) -> None:
             with open(path, "rb+") as fh:
                 os.fsync(fh.fileno())
         if not folder.exists():
+            with contextlib.suppress(OSError):  # mkdtemp made it private (0700): the mode mkdir gives
+                os.chmod(staging, new_folder_mode())
             os.replace(staging, folder)
             return
         for name in tables:
+            give_mode(staging / f"{name}.csv", folder / f"{name}.csv")  # a replaced file keeps its mode
             os.replace(staging / f"{name}.csv", folder / f"{name}.csv")
     finally:
         if staging.exists():

@@ -17,17 +17,26 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
+def _umask() -> int:
+    mask = os.umask(0)  # the only portable way to read it: set it and put it back
+    os.umask(mask)
+    return mask
+
+
 def new_file_mode() -> int:
     """The permission bits ``open()`` gives a new file: 0666 less the process umask.
 
     >>> old = os.umask(0o027)
-    >>> oct(new_file_mode())
-    '0o640'
+    >>> oct(new_file_mode()), oct(new_folder_mode())
+    ('0o640', '0o750')
     >>> _ = os.umask(old)
     """
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
+    return 0o666 & ~_umask()
+
+
+def new_folder_mode() -> int:
+    """The permission bits ``mkdir`` gives a new folder: 0777 less the process umask."""
+    return 0o777 & ~_umask()
 
 
 def mode_for(target: str | os.PathLike[str]) -> int:
