@@ -9,6 +9,7 @@ import os
 import sys
 
 from udfs.errors import OonError
+from workbooks.saving import decode_error_text, os_error_text
 
 # Modules that each register one or more sub-commands, in the order ``oonkit --help`` lists them.
 COMMAND_MODULES: list[str] = [
@@ -51,3 +52,10 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
+    except OSError as exc:  # one no command put in its own words (they say "cannot write PATH: ...")
+        where = f"{os.fsdecode(exc.filename)}: " if exc.filename is not None else ""
+        print(f"oonkit {args.command}: error: {where}{os_error_text(exc)}", file=sys.stderr)
+        return 1
+    except UnicodeDecodeError as exc:  # an input file whose reader does not name it
+        print(f"oonkit {args.command}: error: an input file is {decode_error_text(exc)}", file=sys.stderr)
+        return 1

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from addin import install
+from workbooks.saving import Outputs, reading, writing
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,7 +26,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run_install(args: argparse.Namespace) -> int:
     path = args.config or (args.beside.parent / "xlwings.conf" if args.beside else None)
-    target, config = install.install(path, args.interpreter)
+    path = path or install.user_config_file()
+    with reading(path):  # the keys already there are kept: the file must be readable text
+        install.read_config(path)
+    Outputs("addin").check(path, "--beside" if args.beside else "--config")  # a folder that can be written
+    with writing(path):
+        target, config = install.install(path, args.interpreter)
     print(f"wrote {target}")
     for key, value in config.items():
         print(f"  {key} = {value}")
@@ -35,7 +41,8 @@ def run_install(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     path = install.user_config_file()
-    config = install.read_config(path)
+    with reading(path):
+        config = install.read_config(path)
     print(f"{path}{'' if path.exists() else ' (does not exist)'}")
     for key, value in config.items():
         print(f"  {key} = {value}")

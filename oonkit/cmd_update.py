@@ -7,7 +7,8 @@ import time
 from pathlib import Path
 
 from oonkit import passwords
-from udfs.errors import InputError
+from udfs.errors import InputError, OonError
+from workbooks.saving import os_error_text
 from workbooks.update import UpdateReport, update_workbook
 
 TABLES = {"claims": "Claims", "log": "Escalation log", "deadlines": "Deadlines"}
@@ -56,9 +57,15 @@ def run_update(args: argparse.Namespace) -> int:
         raise InputError("nothing to import: give --remit FILE... and/or --claims CLAIMS")
     secret = passwords.password(confirm=False) if args.password else None
     started = time.perf_counter()
-    report = update_workbook(
-        args.workbook, args.remit, args.claims, args.payer, secret, args.payers, args.benchmark
-    )
+    try:
+        report = update_workbook(
+            args.workbook, args.remit, args.claims, args.payer, secret, args.payers, args.benchmark
+        )
+    except OSError as exc:
+        if exc.filename is not None:  # a file named by the system: the command line's message names it
+            raise
+        # a write into the new workbook's temporary file (a full disk): the workbook is as it was
+        raise OonError(f"cannot write {args.workbook}: {os_error_text(exc)}; it was not changed") from exc
     print(summary(report, len(args.remit), time.perf_counter() - started))
     return 0
 
