@@ -100,7 +100,7 @@ def _build(
 
 def built(result: BuildResult, seconds: float, outputs: Outputs) -> str:
     """What the build wrote (and which files it replaced, where the previous ones were kept), the per-payer
-    table."""
+    table and the notes on lines it could not price."""
     replaced = {r.path: r for r in outputs.replaced}
     lines = [
         f"Built {len(result.workbooks)} payer workbooks and a portfolio from {result.lines} lines "
@@ -108,12 +108,26 @@ def built(result: BuildResult, seconds: float, outputs: Outputs) -> str:
     ]
     for path in [*result.workbooks.values(), result.portfolio]:
         lines.append(f"  {path}" + (f"  ({replaced[path].describe()})" if path in replaced else ""))
-    lines += ["", summary_table(result.summary)]
+    lines += ["", summary_table(result.summary), *unpriced_notes(result.summary)]
     return "\n".join(lines)
 
 
+def unpriced_notes(summary) -> list[str]:
+    """``note: <payer>: 3 lines without an expected amount: <why>.``, as ``oonkit remit`` words its notes."""
+    notes = []
+    for payer, info in summary.attrs.get("unpriced", {}).items():
+        for why, n in info["reasons"].items():
+            notes.append(
+                f"note: {payer}: {n:,} line{'' if n == 1 else 's'} without an expected amount: {why}."
+            )
+    return notes
+
+
 def summary_table(summary) -> str:
-    """The portfolio's figures as a text table: what each payer paid against its own method and the target."""
+    """The portfolio's figures as a text table: what each payer paid against its own method and the target.
+
+    Expected, Underpaid and Gap to target add up the lines that have the amount: "No expected" counts the lines
+    without an expected amount (blank in the workbook), and a figure no line has is "-", not 0.00."""
     rows = [
         (
             "Payer",
@@ -123,12 +137,16 @@ def summary_table(summary) -> str:
             "Paid/billed",
             "Paid/Medicare",
             "Expected",
+            "No expected",
             "Underpaid",
             "Gap to target",
         )
     ]
+    unpriced = summary.attrs.get("unpriced", {})
     for r in summary.itertuples(index=False):
         paid = r.initial_paid + r.recovered
+        blank = unpriced.get(r.payer, {"lines": 0, "with_gap": r.lines})
+        priced = blank["lines"] < r.lines  # some line has an expected amount
         rows.append(
             (
                 r.payer[:32],
@@ -137,9 +155,10 @@ def summary_table(summary) -> str:
                 f"{paid:,.2f}",
                 f"{paid / r.billed:.1%}" if r.billed else "-",
                 f"{r.paid_priced / r.medicare:.0%}" if r.medicare else "-",
-                f"{r.expected_allowed:,.2f}",
-                f"{r.underpaid:,}",
-                f"{r.gap:,.2f}",
+                f"{r.expected_allowed:,.2f}" if priced else "-",
+                f"{blank['lines']:,}" if blank["lines"] else "-",
+                f"{r.underpaid:,}" if priced else "-",
+                f"{r.gap:,.2f}" if blank["with_gap"] else "-",
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]

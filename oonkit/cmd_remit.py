@@ -183,6 +183,9 @@ def pricing_inputs(
 def underpayment_summary(result: Underpayments, out: Path | None, outputs: Outputs | None = None) -> str:
     """The lines printed after the classification: by payer, the notes, where the report went."""
     table = result.by_payer()
+    counted = result.counted()
+    # a payer none of whose lines has the amount shows "-", not 0.00 as if it were paid as expected
+    known = {c: counted.groupby("payer")[c].count() for c in ("expected", "gap")}
     rows = [("Payer", "Lines", "Received", "Expected", "Gap", "Underpaid", "Denied")]
     for r in table.itertuples(index=False):
         rows.append(
@@ -190,8 +193,8 @@ def underpayment_summary(result: Underpayments, out: Path | None, outputs: Outpu
                 str(r.payer)[:34],
                 f"{r.lines:,}",
                 f"{r.received:,.2f}",
-                f"{r.expected:,.2f}",
-                f"{r.gap:,.2f}",
+                f"{r.expected:,.2f}" if known["expected"].get(r.payer, 0) else "-",
+                f"{r.gap:,.2f}" if known["gap"].get(r.payer, 0) else "-",
                 f"{r.underpaid_lines:,}",
                 f"{r.denied_lines:,}",
             )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -91,6 +92,7 @@ def payer_rows(
     """One row per payer: the figures of its workbook (``workbooks.expected``), in COLUMNS order."""
     rows = []
     all_days: list[float] = []
+    unpriced: dict[str, dict[str, Any]] = {}
     for payer_id, lines in claims.groupby("payer_id", sort=True):
         payer_id = str(payer_id)
         p = profiles[payer_id]
@@ -98,6 +100,7 @@ def payer_rows(
         e = compute(lines.reset_index(drop=True), lg, p, as_of)
         if len(e.log):
             all_days += e.log["response_days"].dropna().tolist()
+        unpriced[p.name] = _unpriced(e.claims, p)
         rows.append(
             {
                 "payer": p.name,
@@ -123,7 +126,31 @@ def payer_rows(
     frame = pd.DataFrame(rows, columns=[c[1] for c in COLUMNS])
     # the overall median response days (a median of medians would be wrong), for the totals row
     frame.attrs["median_response_days"] = float(np.median(all_days)) if all_days else np.nan
+    # by payer name: the lines left without an expected amount and why (the sums above leave them out)
+    frame.attrs["unpriced"] = unpriced
     return frame
+
+
+def _unpriced(c: pd.DataFrame, p: PayerProfile) -> dict[str, Any]:
+    """``lines``: how many lines have no expected allowed amount (blank in the workbook), ``reasons``: how
+    many for each reason (worded as ``oonkit remit`` words them), ``with_gap``: how many lines have a gap."""
+    blank = np.isnan(c["expected_allowed"].to_numpy(dtype=float))
+    reasons: dict[str, int] = {}
+    for note in c.loc[blank, "medicare_note"].fillna("").astype(str):
+        if p.method == "Percent of Medicare":
+            why = f"no Medicare amount: {note}" if note else "no Medicare amount"
+        elif p.method == "Charge percentile":
+            why = "no benchmark amount: no charge benchmark rate for the line (--benchmark, or benchmark_rate in the claims file)"
+        elif p.method == "Flat rate":
+            why = "Flat rate: no agreed rate (sca_rate in the claims file)"
+        else:
+            why = "no billed amount"
+        reasons[why] = reasons.get(why, 0) + 1
+    return {
+        "lines": int(blank.sum()),
+        "reasons": reasons,
+        "with_gap": int((~np.isnan(c["gap"].to_numpy(dtype=float))).sum()),
+    }
 
 
 def _value_cell(ws, value, type_: str) -> WriteOnlyCell:

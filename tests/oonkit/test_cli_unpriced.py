@@ -1,0 +1,64 @@
+"""The console tables do not show lines that could not be priced as paid correctly. ``oonkit build``: amounts no
+line has are "-", "No expected" counts the lines without an expected amount (blank in the workbook), and a note
+says why, as ``oonkit remit`` words its notes; ``oonkit remit``: "-" for a payer none of whose lines is priced."""
+
+from __future__ import annotations
+
+from oonkit.cli import main
+
+from .conftest import AS_OF, DEMO, REMITS
+
+
+def row(printed: str, payer: str) -> list[str]:
+    """The cells of a payer's row of the table (the payer's name is several words)."""
+    line = next(line for line in printed.splitlines() if line.startswith(payer))
+    return line[len(payer) :].split()
+
+
+def test_a_payer_without_its_benchmark_is_not_shown_as_paid_correctly(tmp_path, capsys):
+    # Keystone Mutual pays the 80th percentile of charges (templates/payers/keystone-mutual.yaml): without
+    # --benchmark none of its 3 lines has an expected amount.
+    assert main(["build", str(DEMO / "claims.csv"), "--out", str(tmp_path / "set"), "--as-of", AS_OF]) == 0
+    printed = capsys.readouterr().out
+    header = next(line for line in printed.splitlines() if line.startswith("Payer"))
+    assert header.split()[1:] == ["Lines", "Billed", "Paid", "Paid/billed", "Paid/Medicare", "Expected", "No",
+                                  "expected", "Underpaid", "Gap", "to", "target"]  # fmt: skip
+    keystone = row(printed, "Keystone Mutual Insurance")
+    assert keystone[5:8] == ["-", "3", "-"]  # Expected, No expected, Underpaid
+    # Summit (140% of Medicare) has every line priced: its figures as before, no count of unpriced lines
+    assert row(printed, "Summit Health Plan")[5:8] == ["4,445.54", "-", "4"]
+    assert (
+        "note: Keystone Mutual Insurance: 3 lines without an expected amount: no benchmark amount: no charge "
+        "benchmark rate for the line (--benchmark, or benchmark_rate in the claims file)." in printed
+    )
+
+
+def test_with_the_benchmark_every_line_is_priced_and_there_is_no_note(tmp_path, capsys):
+    args = ["--benchmark", str(DEMO / "benchmark.csv"), "--as-of", AS_OF]
+    assert main(["build", str(DEMO / "claims.csv"), "--out", str(tmp_path / "set"), *args]) == 0
+    printed = capsys.readouterr().out
+    assert row(printed, "Keystone Mutual Insurance")[5:8] == ["15,620.00", "-", "3"]  # the demo's figures
+    assert "note:" not in printed
+
+
+def test_a_2026_line_with_a_locality_but_no_2026_gpcis_is_counted_and_explained(tmp_path, capsys):
+    text = (DEMO / "claims.csv").read_text()
+    # claim C1001 (3 lines, Summit, CA-18) moved into 2026, its payment after it
+    text = text.replace("2025-10-14", "2026-01-14").replace("2025-11-20,CO-45", "2026-02-10,CO-45")
+    claims = tmp_path / "claims.csv"
+    claims.write_text(text)
+    assert main(["build", str(claims), "--out", str(tmp_path / "set"), "--as-of", "2026-03-01"]) == 0
+    printed = capsys.readouterr().out
+    summit = row(printed, "Summit Health Plan")
+    assert summit[6] == "3"  # 3 of its 5 lines have no expected amount
+    assert (
+        "note: Summit Health Plan: 3 lines without an expected amount: no Medicare amount: no 2026 GPCIs in "
+        "oonkit for the locality" in printed
+    )
+
+
+def test_remit_shows_a_payer_it_could_not_price_as_unpriced(tmp_path, capsys):
+    assert main(["remit", *REMITS, "--out", str(tmp_path / "r.xlsx"), "--as-of", AS_OF]) == 0
+    printed = capsys.readouterr().out
+    assert row(printed, "Keystone Mutual Insurance") == ["3", "10,420.00", "-", "-", "0", "0"]
+    assert "note: 3 lines without an expected amount: no benchmark amount" in printed
