@@ -109,6 +109,12 @@ def built(result: BuildResult, seconds: float, outputs: Outputs) -> str:
     for path in [*result.workbooks.values(), result.portfolio]:
         lines.append(f"  {path}" + (f"  ({replaced[path].describe()})" if path in replaced else ""))
     lines += ["", summary_table(result.summary), *unpriced_notes(result.summary)]
+    if result.unprofiled:
+        names = ", ".join(result.unprofiled)
+        lines.append(
+            f"note: no payer profile for {names}: priced by the default profile (templates/payers/_default.yaml); "
+            "add a profile with --payers, or check the spelling of the payer column."
+        )
     return "\n".join(lines)
 
 
@@ -156,7 +162,7 @@ def summary_table(summary) -> str:
                 f"{paid / r.billed:.1%}" if r.billed else "-",
                 f"{r.paid_priced / r.medicare:.0%}" if r.medicare else "-",
                 f"{r.expected_allowed:,.2f}" if priced else "-",
-                f"{blank['lines']:,}" if blank["lines"] else "-",
+                f"{blank['lines']:,}",
                 f"{r.underpaid:,}" if priced else "-",
                 f"{r.gap:,.2f}" if blank["with_gap"] else "-",
             )

@@ -25,8 +25,8 @@ def test_a_payer_without_its_benchmark_is_not_shown_as_paid_correctly(tmp_path, 
                                   "expected", "Underpaid", "Gap", "to", "target"]  # fmt: skip
     keystone = row(printed, "Keystone Mutual Insurance")
     assert keystone[5:8] == ["-", "3", "-"]  # Expected, No expected, Underpaid
-    # Summit (140% of Medicare) has every line priced: its figures as before, no count of unpriced lines
-    assert row(printed, "Summit Health Plan")[5:8] == ["4,445.54", "-", "4"]
+    # Summit (140% of Medicare) has every line priced: its figures as before, none without an expected amount
+    assert row(printed, "Summit Health Plan")[5:8] == ["4,445.54", "0", "4"]
     assert (
         "note: Keystone Mutual Insurance: 3 lines without an expected amount: no benchmark amount: no charge "
         "benchmark rate for the line (--benchmark, or benchmark_rate in the claims file)." in printed
@@ -37,7 +37,7 @@ def test_with_the_benchmark_every_line_is_priced_and_there_is_no_note(tmp_path, 
     args = ["--benchmark", str(DEMO / "benchmark.csv"), "--as-of", AS_OF]
     assert main(["build", str(DEMO / "claims.csv"), "--out", str(tmp_path / "set"), *args]) == 0
     printed = capsys.readouterr().out
-    assert row(printed, "Keystone Mutual Insurance")[5:8] == ["15,620.00", "-", "3"]  # the demo's figures
+    assert row(printed, "Keystone Mutual Insurance")[5:8] == ["15,620.00", "0", "3"]  # the demo's figures
     assert "note:" not in printed
 
 
@@ -62,3 +62,17 @@ def test_remit_shows_a_payer_it_could_not_price_as_unpriced(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert row(printed, "Keystone Mutual Insurance") == ["3", "10,420.00", "-", "-", "0", "0"]
     assert "note: 3 lines without an expected amount: no benchmark amount" in printed
+
+
+def test_payers_without_a_profile_are_named_in_a_note(tmp_path, capsys):
+    claims = tmp_path / "claims.csv"
+    claims.write_text(
+        "claim_id,payer,date_of_service,hcpcs,billed\n"
+        "A1,Aetna,2025-03-01,27447,5000\n"
+        "C1,Cigna,2025-03-01,27447,6000\n"
+        "S1,Summit Health Plan,2025-03-01,27447,5000\n"
+    )
+    assert main(["build", str(claims), "--out", str(tmp_path / "set"), "--as-of", AS_OF]) == 0
+    printed = capsys.readouterr().out
+    assert "note: no payer profile for Aetna, Cigna: priced by the default profile" in printed
+    assert (tmp_path / "set" / "aetna.xlsx").exists() and (tmp_path / "set" / "cigna.xlsx").exists()
