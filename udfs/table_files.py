@@ -176,8 +176,23 @@ def read_table_file(path: str | Path) -> RawTable:
     if suffix == ".xls":
         raise fail("not an Excel 97-2003 workbook (.xls) either: a CSV or another file renamed .xls?")
     if raw.startswith(ZIP_MAGIC):
-        raise fail("an Excel workbook (.xlsx), not CSV text: name it .xlsx")
+        raise fail(_zip_not_text(raw))
     return _read_text(src, raw, fail)
+
+
+def _zip_not_text(raw: bytes) -> str:
+    """What a zip package given as a text table is."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as package:
+            names = set(package.namelist())
+            mimetype = package.read("mimetype") if "mimetype" in names else b""
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+        return "a zip package (a workbook?), not CSV text, and damaged: copy or download it again"
+    if "xl/workbook.xml" in names:
+        return "an Excel workbook (.xlsx), not CSV text: name it .xlsx"
+    if b"opendocument.spreadsheet" in mimetype:
+        return "an OpenDocument spreadsheet (.ods), not CSV text: save it as .xlsx or CSV"
+    return "a zip package, not CSV text: save the table as CSV or .xlsx"
 
 
 def _ole_problem(raw: bytes) -> str:
@@ -283,6 +298,11 @@ def _read_text(src: str, raw: bytes, fail) -> RawTable:
             ends.append(reader.line_num)
     except csv.Error as exc:
         row = len(records) + 1
+        if "field larger than field limit" in str(exc):
+            raise fail(
+                f"a value longer than {csv.field_size_limit():,} characters starts here: a quote never closed?",
+                row,
+            ) from None
         if "unexpected end of data" in str(exc):
             raise fail(
                 "a quote opened here is never closed: the rest of the file would be one value", row
@@ -290,8 +310,8 @@ def _read_text(src: str, raw: bytes, fail) -> RawTable:
         raise fail(
             f'not CSV from here: {exc} (a quote inside a quoted value is written twice: "")', row
         ) from None
-    if hint:
-        records[0] = []  # the sep= line is no row of the table; it keeps its number
+    if hint:  # the sep= line is no row of the table; it keeps its number
+        records[next(i for i, r in enumerate(records) if "".join(r).strip())] = []
     numbered = [(i + 1, r) for i, r in enumerate(records) if "".join(r).strip()]
     if not numbered:
         raise fail("no header row: the file has only blank lines")

@@ -11,6 +11,7 @@ import pytest
 
 from udfs.charges import ChargeBenchmark
 from udfs.errors import FileError
+from udfs.table_files import read_table_file
 from workbooks.claims_file import read_claims
 from workbooks.log_file import read_log
 from workbooks.saving import write_encrypted
@@ -162,3 +163,14 @@ def test_an_empty_file_a_folder_or_the_wrong_format_names_the_file(tmp_path, rea
     with pytest.raises(FileError) as err:
         READERS[reader][0](path)
     assert str(err.value) == f"{name}: {message}"
+
+
+def test_leading_blank_rows_of_a_sheet_keep_the_sheet_row_numbers(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["B3"], ws["C3"] = "code", "p50"
+    ws["B5"], ws["C5"] = "27447", 6500
+    path = tmp_path / "t.xlsx"
+    wb.save(path)
+    raw = read_table_file(path)
+    assert (raw.header_row, raw.headers[-2:], raw.lines) == (3, ["code", "p50"], [5])
