@@ -140,13 +140,22 @@ class ChargeBenchmark:
         """Read and validate a CSV or XLSX benchmark file; every problem is listed at once (a file that cannot
         be read as a table, rows that cannot be read, and what :meth:`from_frame` finds)."""
         raw = read_table_file(path)
-        frame = pd.DataFrame(raw.rows, columns=raw.headers, dtype=object)
+        problems = list(raw.problems)
+        keep: dict[str, int] = {}  # header -> position; columns without a header are ignored
+        for position, header in enumerate(raw.headers):
+            if header and header.upper() in {h.upper() for h in keep}:
+                problems.append(Problem(raw.source, raw.header_row, header, "a second column of that name"))
+            elif header:
+                keep[header] = position
+        frame = pd.DataFrame(
+            {h: pd.Series([row[i] for row in raw.rows], dtype=object) for h, i in keep.items()},
+            columns=list(keep),
+        )
         if raw.decimal_comma:
             for column in [c for c in frame.columns if _PCT_COLUMN.match(str(c).strip().upper())]:
                 frame[column] = frame[column].map(
                     lambda v: decimal_comma_text(v) if isinstance(v, str) else v
                 )
-        problems = list(raw.problems)
         try:
             table = cls.from_frame(frame, source=raw.source, lines=raw.lines)
         except FileError as exc:

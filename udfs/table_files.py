@@ -30,6 +30,7 @@ import io
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,7 @@ XLSX_SUFFIXES = (".xlsx", ".xlsm")
 SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab"}
 _UNDEFINED_CP1252 = "\x81\x8d\x8f\x90\x9d"  # bytes Windows-1252 leaves undefined, as latin-1 decodes them
 _SEP_LINE = re.compile(r"^sep=(.)\s*$")  # Excel's hint line: sep=; or sep=,
+Fail = Callable[..., FileError]  # fail(message, row=None): the FileError naming the file (and row)
 
 
 @dataclass(frozen=True)
@@ -224,7 +226,7 @@ def xlsx_problem(raw: bytes) -> str | None:
     return None
 
 
-def _workbook_cells(raw: bytes, fail) -> list[list[Any]]:
+def _workbook_cells(raw: bytes, fail: Fail) -> list[list[Any]]:
     try:
         frame = pd.read_excel(io.BytesIO(raw), header=None, dtype=object, sheet_name=0, engine="openpyxl")
     # a package that passed the zip checks may still fail in openpyxl in many ways: name the file, no traceback
@@ -245,7 +247,7 @@ def _from_cells(src: str, cells: list[list[Any]], separator: str) -> RawTable:
     return RawTable(src, header_row, headers, rows, [n for n, _ in data], separator)
 
 
-def _decode(raw: bytes, fail) -> tuple[str, list[int], list[int]]:
+def _decode(raw: bytes, fail: Fail) -> tuple[str, list[int], list[int]]:
     """The text of a CSV, and the physical lines (1-based) read as Windows-1252 and those with bytes that are
     text in neither UTF-8 nor Windows-1252 (read as Latin-1 so the row can be named)."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -284,7 +286,7 @@ def _rows_text(rows: list[int]) -> str:
     return f"rows {shown}{', ...' if len(rows) > 10 else ''}" if len(rows) > 1 else f"row {shown}"
 
 
-def _read_text(src: str, raw: bytes, fail) -> RawTable:
+def _read_text(src: str, raw: bytes, fail: Fail) -> RawTable:
     text, fallback, undefined = _decode(raw, fail)
     first = next((line for line in text.splitlines() if line.strip()), "")
     hint = _SEP_LINE.match(first)

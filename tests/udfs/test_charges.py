@@ -80,3 +80,13 @@ def test_blank_rows_of_a_benchmark_keep_the_row_numbers(tmp_path):
     with pytest.raises(FileError) as err:
         ChargeBenchmark.read(path)
     assert str(err.value).splitlines() == ["bench.csv:4: p50: 'abc' is not an amount"]
+
+
+def test_columns_without_a_header_are_ignored_and_a_repeated_one_is_named(tmp_path):
+    path = tmp_path / "bench.csv"
+    path.write_text("code,p50,p80,,\n27447,6500,8900,,\n")
+    assert ChargeBenchmark.read(path).amount("27447", 80)[0] == 8900
+    path.write_text("code,p50,P50,p80\n27447,6500,6500,8900\n")
+    with pytest.raises(FileError) as err:
+        ChargeBenchmark.read(path)
+    assert str(err.value).splitlines() == ["bench.csv:1: P50: a second column of that name"]
