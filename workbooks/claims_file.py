@@ -2,7 +2,10 @@
 ``templates/layouts/claims_input.yaml``.
 
 Every problem is collected and reported at once as ``claims.csv:42: billed: "12,O0" is not an amount``; nothing
-is built from a file with problems. Text is kept as text: a note that starts with ``=`` stays a note.
+is built from a file with problems. Text is kept as text: a note that starts with ``=`` stays a note. What a user
+should know but that does not stop the file (columns ignored, rows read as Windows-1252) is returned in the
+frame's ``attrs["warnings"]``, as :class:`udfs.errors.Problem` records that print as ``file:row: column: text``.
+The file itself is read by :mod:`udfs.table_files` (encodings, separators, blank rows, workbooks that are not).
 """
 
 from __future__ import annotations
