@@ -12,12 +12,15 @@ File layout (CSV or XLSX, first row headers, case-insensitive)::
     27447,100,6500,7100,7800,8200,8900,9400,10100,11800
 
 ``geo`` (a geozip, region or locality id) and ``modifier`` columns are optional; percentile columns are named
-``p<N>`` or ``<N>th`` with N between 1 and 99.
+``p<N>`` or ``<N>th`` with N between 1 and 99. Other columns are ignored. The file is read as the claims file is
+(:mod:`udfs.table_files`): UTF-8 or Windows-1252 text separated by commas, semicolons (amounts with a decimal
+comma, ``6.500,50``) or tabs, or the first sheet of an .xlsx; blank rows are skipped.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +31,7 @@ import pandas as pd
 from .arrays import broadcast, floats, texts
 from .errors import FileError, Problem
 from .medicare import split_modifiers
+from .table_files import decimal_comma_text, read_table_file
 
 _PCT_COLUMN = re.compile(r"^(?:P(\d{1,2})|(\d{1,2})(?:TH|ST|ND|RD)?(?: PERCENTILE)?)$")
 
@@ -72,11 +76,17 @@ class ChargeBenchmark:
 
     @classmethod
     def from_frame(
-        cls, frame: pd.DataFrame, source: str = "benchmark", first_line: int = 2
+        cls,
+        frame: pd.DataFrame,
+        source: str = "benchmark",
+        first_line: int = 2,
+        lines: Sequence[int] | None = None,
     ) -> ChargeBenchmark:
         """Validate a table (see module docstring); every problem is reported at once as a :class:`FileError`
-        with ``source:line: column: message`` (``first_line`` is the file line of the first data row)."""
+        with ``source:line: column: message`` (``first_line`` is the file line of the first data row, or
+        ``lines`` gives the line of each row)."""
         problems: list[Problem] = []
+        at = np.asarray(lines if lines is not None else range(first_line, first_line + len(frame)), dtype=int)
         cols = {str(c).strip().upper(): c for c in frame.columns}
         pct_cols: dict[int, object] = {}
         for upper, original in cols.items():
@@ -96,7 +106,7 @@ class ChargeBenchmark:
             numbers = pd.to_numeric(frame[col], errors="coerce").to_numpy(dtype=float)
             for i in np.flatnonzero(np.isnan(numbers) | (numbers < 0)):
                 problems.append(
-                    Problem(source, first_line + int(i), str(col), f"{frame[col].iloc[i]!r} is not an amount")
+                    Problem(source, int(at[i]), str(col), f"{frame[col].iloc[i]!r} is not an amount")
                 )
             values[:, j] = numbers
         code = texts(frame[cols["CODE"]].to_numpy(dtype=object), "code")
@@ -112,32 +122,47 @@ class ChargeBenchmark:
         )
         keys = pd.Index([f"{c}|{g}|{m}" for c, g, m in zip(code, geo, mod, strict=True)])
         for i in np.flatnonzero(code == ""):
-            problems.append(Problem(source, first_line + int(i), str(cols["CODE"]), "code is empty"))
+            problems.append(Problem(source, int(at[i]), str(cols["CODE"]), "code is empty"))
         for i in np.flatnonzero(keys.duplicated()):
             problems.append(
-                Problem(source, first_line + int(i), str(cols["CODE"]), f"duplicate row for {keys[int(i)]}")
+                Problem(source, int(at[i]), str(cols["CODE"]), f"duplicate row for {keys[int(i)]}")
             )
         with np.errstate(invalid="ignore"):
             decreasing = (np.diff(values, axis=1) < 0).any(axis=1)
         for i in np.flatnonzero(decreasing):
-            problems.append(
-                Problem(source, first_line + int(i), None, "charges decrease as the percentile rises")
-            )
+            problems.append(Problem(source, int(at[i]), None, "charges decrease as the percentile rises"))
         if problems:
             raise FileError(sorted(problems, key=lambda x: x.line or 0))
         return cls(np.asarray(pcts, dtype=float), keys, values, source)
 
     @classmethod
     def read(cls, path: str | Path) -> ChargeBenchmark:
-        """Read and validate a CSV or XLSX benchmark file."""
-        path = Path(path)
-        if not path.exists():
-            raise FileError([Problem(str(path), None, None, "file not found")])
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(path, dtype=object)
-        else:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-        return cls.from_frame(frame, source=path.name)
+        """Read and validate a CSV or XLSX benchmark file; every problem is listed at once (a file that cannot
+        be read as a table, rows that cannot be read, and what :meth:`from_frame` finds)."""
+        raw = read_table_file(path)
+        problems = list(raw.problems)
+        keep: dict[str, int] = {}  # header -> position; columns without a header are ignored
+        for position, header in enumerate(raw.headers):
+            if header and header.upper() in {h.upper() for h in keep}:
+                problems.append(Problem(raw.source, raw.header_row, header, "a second column of that name"))
+            elif header:
+                keep[header] = position
+        frame = pd.DataFrame(
+            {h: pd.Series([row[i] for row in raw.rows], dtype=object) for h, i in keep.items()},
+            columns=list(keep),
+        )
+        if raw.decimal_comma:
+            for column in [c for c in frame.columns if _PCT_COLUMN.match(str(c).strip().upper())]:
+                frame[column] = frame[column].map(
+                    lambda v: decimal_comma_text(v) if isinstance(v, str) else v
+                )
+        try:
+            table = cls.from_frame(frame, source=raw.source, lines=raw.lines)
+        except FileError as exc:
+            problems += exc.problems
+        if problems:
+            raise FileError(sorted(problems, key=lambda x: x.line or 0))
+        return table
 
     def amount(
         self,

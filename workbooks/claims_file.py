@@ -2,23 +2,28 @@
 ``templates/layouts/claims_input.yaml``.
 
 Every problem is collected and reported at once as ``claims.csv:42: billed: "12,O0" is not an amount``; nothing
-is built from a file with problems. Text is kept as text: a note that starts with ``=`` stays a note.
+is built from a file with problems. Text is kept as text: a note that starts with ``=`` stays a note. What a user
+should know but that does not stop the file (columns ignored, rows read as Windows-1252) is returned in the
+frame's ``attrs["warnings"]``, as :class:`udfs.errors.Problem` records that print as ``file:row: column: text``.
+The file itself is read by :mod:`udfs.table_files` (encodings, separators, blank rows, workbooks that are not).
 """
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
-import numpy as np
 import pandas as pd
 
 from udfs.calendar import DATE_TEXT_FORMS, parse_date_texts
 from udfs.claims import locality_problems
 from udfs.errors import FileError, Problem
 from udfs.reference import load_yaml
+from udfs.table_files import column_letter, decimal_comma_text, is_blank, read_table_file
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,7 @@ class ColumnSpec:
     aliases: tuple[str, ...] = ()
     choices: tuple[str, ...] = ()
     description: str = ""
+    minimum: int = 0  # the least whole number an integer column takes
 
 
 def _key(header: str) -> str:
@@ -49,27 +55,10 @@ def column_specs() -> list[ColumnSpec]:
                 aliases=tuple(c.get("aliases", ())),
                 choices=tuple(c.get("choices", ())),
                 description=c.get("description", ""),
+                minimum=int(c.get("minimum", 0)),
             )
         )
     return specs
-
-
-def _read_raw(path: Path) -> tuple[pd.DataFrame, int]:
-    """The file as text cells, and the file line/row of its first data row."""
-    if not path.exists():
-        raise FileError([Problem(path.name, None, None, "file not found")])
-    try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(path, dtype=object, sheet_name=0, engine="openpyxl")
-        else:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise FileError([Problem(path.name, None, None, f"cannot be read as a table: {exc}")]) from None
-    return frame, 2
-
-
-def _blank(v: Any) -> bool:
-    return v is None or (isinstance(v, float) and np.isnan(v)) or (isinstance(v, str) and not v.strip())
 
 
 _AMOUNT = re.compile(r"^\$?\s*-?\$?\s*(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?$")
@@ -78,10 +67,29 @@ _TRUE = {"Y", "YES", "TRUE", "1", "X"}
 _FALSE = {"N", "NO", "FALSE", "0"}
 
 
-def _convert_column(values: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, pd.Series]:
-    """Convert the non-blank cells of one column; returns (values, problem or None per cell)."""
+_COMMA_HINT = " (the file is separated by semicolons: amounts take a decimal comma, 1.234,56)"
+_DAY_MONTH = r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$"
+
+
+def _blank_mask(column: pd.Series) -> pd.Series:
+    """True for each empty cell (:func:`udfs.table_files.is_blank`), without a Python call per cell."""
+    values = column.to_numpy(dtype=object)
+    return pd.Series(
+        [v is None or v != v or (v.__class__ is str and not v.strip()) for v in values],
+        index=column.index,
+        dtype=bool,
+    )
+
+
+def _convert_column(
+    values: pd.Series, spec: ColumnSpec, decimal_comma: bool = False
+) -> tuple[pd.Series, pd.Series]:
+    """Convert the non-blank cells of one column; returns (values, problem or None per cell). In a file with
+    ``decimal_comma`` (separated by semicolons) numbers are read with a decimal comma and a date such as
+    3/4/2025, which its locale writes day first, must be unambiguous."""
     problem = pd.Series([None] * len(values), index=values.index, dtype=object)
     text = values.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v).strip())
+    number_text = text.map(decimal_comma_text) if decimal_comma else text
     if spec.type == "text":
         long = text.str.len() > EXCEL_CELL_LIMIT
         problem[long] = [
@@ -93,14 +101,15 @@ def _convert_column(values: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, pd.
         numeric = pd.to_numeric(
             values.where(values.map(lambda v: isinstance(v, int | float))), errors="coerce"
         )
-        pct = text.str.endswith("%")
-        cleaned = text.str.rstrip("%").str.strip()
+        pct = number_text.str.endswith("%")
+        cleaned = number_text.str.rstrip("%").str.strip()
         ok = cleaned.str.match(_AMOUNT) & cleaned.str.contains(r"\d", regex=True)
         parsed = pd.to_numeric(cleaned.where(ok).str.replace(r"[$,\s]", "", regex=True), errors="coerce")
         parsed = parsed.where(~pct, parsed / 100)
         out = numeric.fillna(parsed)
         what = "an amount" if spec.type == "amount" else "a fraction"
-        problem[out.isna()] = [f"{t!r} is not {what}" for t in text[out.isna()]]
+        hint = _COMMA_HINT if decimal_comma else ""
+        problem[out.isna()] = [f"{t!r} is not {what}{hint}" for t in text[out.isna()]]
         if spec.type == "amount":
             neg = out < 0
             problem[neg] = [f"{t!r} is negative" for t in text[neg]]
@@ -109,9 +118,11 @@ def _convert_column(values: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, pd.
             problem[outside] = [f"{t!r} is not between 0 and 1 (write 30% or 0.3)" for t in text[outside]]
         return out, problem
     if spec.type == "integer":
-        out = pd.to_numeric(text, errors="coerce")
-        bad = out.isna() | (out % 1 != 0) | (out < 0)
+        out = pd.to_numeric(number_text, errors="coerce")
+        bad = out.isna() | (out % 1 != 0)
         problem[bad] = [f"{t!r} is not a whole number" for t in text[bad]]
+        low = ~bad & (out < spec.minimum)
+        problem[low] = [f"{t!r} must be at least {spec.minimum}" for t in text[low]]
         return out, problem
     if spec.type == "date":
         is_date = values.map(lambda v: hasattr(v, "year"))
@@ -123,6 +134,16 @@ def _convert_column(values: pd.Series, spec: ColumnSpec) -> tuple[pd.Series, pd.
             out[rest] = parse_date_texts(text[rest])
         bad = out.isna()
         problem[bad] = [f"{t!r} is not a date ({DATE_TEXT_FORMS})" for t in text[bad]]
+        if decimal_comma and rest.any():
+            parts = text[rest].str.extract(_DAY_MONTH).astype(float)
+            either = (parts[0] <= 12) & (parts[1] <= 12) & (parts[0] != parts[1])
+            for i in either.index[either]:
+                m, d, y = (int(x) for x in parts.loc[i])
+                problem[i] = (
+                    f"{text[i]!r} could be day/month or month/day in a file separated by semicolons: write "
+                    f"{y}-{m:02d}-{d:02d} or {y}-{d:02d}-{m:02d}"
+                )
+                out[i] = pd.NaT
         return out, problem
     if spec.type == "flag":
         upper = text.str.upper()
@@ -160,72 +181,143 @@ def read_claims(path: str | Path) -> pd.DataFrame:
     return frame
 
 
-def read_table(path: str | Path, specs: list[ColumnSpec], check=None) -> pd.DataFrame:
+#: How alike (difflib's ratio of the headers without spaces, underscores and case) an unknown header must be to a
+#: column name or alias to be taken as its misspelling: "biled" is 0.91 from "billed", "modifier 1" 0.94 from
+#: "modifier", while "patient name" (0.80 from "patient id") is an extra column of its own.
+NEAR_MISS = 0.85
+Check = Callable[[pd.DataFrame, str, dict[str, str], pd.DataFrame], list[Problem]]
+
+
+class TableFileError(FileError):
+    """A :class:`FileError` from :func:`read_table` that keeps what could be read.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame or None
+        Every documented column of every row, None in each cell that has a problem, so that a log can still be
+        checked against the claim IDs of a claims file with problems; None when the file's columns could not
+        be matched or a row could not be read at all (more values than headers, bytes that are not text).
+    """
+
+    def __init__(self, problems: Iterable[Problem], frame: pd.DataFrame | None = None):
+        super().__init__(problems)
+        self.frame = frame
+
+
+def read_table(
+    path: str | Path,
+    specs: list[ColumnSpec],
+    check: Check | None = None,
+    doc: str = "README, 'Claims file columns'",
+) -> pd.DataFrame:
     """Read, check and type a table file (CSV or XLSX, first row headers) against column specs.
+
+    The file is read by :func:`udfs.table_files.read_table_file` (text encodings, separators, blank rows,
+    workbooks that are not). A column no spec names is ignored with a warning, unless its header is close to a
+    name or alias (:data:`NEAR_MISS`): a misspelling would drop the column's values, so it is an error.
+    ``check(frame, source, headers, bad)`` adds the checks across rows; it runs in the same pass as the cell
+    checks, on a frame whose wrong cells are None and flagged True in ``bad``.
 
     Returns
     -------
     pandas.DataFrame
         One row per line with every documented column (missing optional columns filled with their default, or
-        NaN/NaT), dates as ``datetime64``, amounts as float, flags as bool, plus ``source_line`` (the file line).
+        NaN/NaT), dates as ``datetime64``, amounts as float, flags as bool, plus ``source_line`` (the file row).
+        ``attrs["warnings"]`` lists, as :class:`Problem` records, what a user should know but does not stop
+        the file: columns ignored, rows read as Windows-1252.
 
     Raises
     ------
-    FileError
-        Listing every problem: unknown or missing columns, empty required cells, values of the wrong type, and
-        what ``check(frame, source, headers)`` finds.
+    TableFileError
+        Listing every problem: unreadable rows, misspelt or missing columns, empty required cells, values of
+        the wrong type, and what ``check`` finds.
     """
-    path = Path(path)
-    raw, first = _read_raw(path)
-    src = path.name
-    lookup = {}
+    raw = read_table_file(path)
+    src, header_row = raw.source, raw.header_row
+    known: dict[str, tuple[str, ColumnSpec]] = {}
     for s in specs:
         for name in (s.name, *s.aliases):
-            lookup[_key(name)] = s
-    problems: list[Problem] = []
-    mapping: dict[str, str] = {}
-    for header in raw.columns:
-        spec = lookup.get(_key(header))
-        if spec is None:
-            problems.append(
-                Problem(src, 1, str(header), "unknown column (see README, 'Claims file columns')")
-            )
-        elif spec.name in mapping.values():
-            problems.append(Problem(src, 1, str(header), f"a second column for {spec.name}"))
-        else:
-            mapping[str(header)] = spec.name
-    for s in specs:
-        if s.required and s.name not in mapping.values():
-            problems.append(Problem(src, 1, s.name, "required column missing"))
-    if problems:
-        raise FileError(problems)
-    if not len(raw):
-        raise FileError([Problem(src, None, None, "no rows: the file has a header but no claim lines")])
-    inverse = {v: k for k, v in mapping.items()}
-    lines = pd.Series(np.arange(first, first + len(raw)), index=raw.index)
-    data: dict[str, pd.Series] = {}
-    for s in specs:
-        column_header = inverse.get(s.name)
-        if column_header is None:
-            data[s.name] = pd.Series([s.default] * len(raw), index=raw.index, dtype=object)
+            known.setdefault(_key(name), (name, s))
+    problems: list[Problem] = list(raw.problems)
+    warnings: list[Problem] = list(raw.notes)
+    positions: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    ignored: list[str] = []
+    misspelt: set[str] = set()  # columns whose header is misspelt: not also reported missing
+    for position, header in enumerate(raw.headers):
+        if not header:
+            if any(not is_blank(row[position]) for row in raw.rows):
+                where = f"column {column_letter(position)}"
+                warnings.append(Problem(src, header_row, where, "no header: its values are ignored"))
             continue
-        column = raw[column_header]
-        blank = column.map(_blank)
-        if s.required:
-            problems += [Problem(src, int(line), column_header, "empty") for line in lines[blank]]
-        values, problem = _convert_column(column[~blank], s)
-        full = pd.Series([s.default] * len(raw), index=raw.index, dtype=object)
-        full[~blank] = values.astype(object)
+        entry = known.get(_key(header))
+        if entry is None:
+            close = difflib.get_close_matches(_key(header), list(known), n=1, cutoff=NEAR_MISS)
+            if close:
+                name, spec = known[close[0]]
+                misspelt.add(spec.name)
+                meant = name if name == spec.name else f"{name} ({spec.name})"
+                problems.append(
+                    Problem(
+                        src,
+                        header_row,
+                        header,
+                        f"not a column oonkit reads: did you mean {meant}? Rename it ({doc}): a misspelt "
+                        "column's values would be dropped",
+                    )
+                )
+            else:
+                warnings.append(Problem(src, header_row, header, "not a column oonkit reads: ignored"))
+                ignored.append(header)
+        elif entry[1].name in positions:
+            problems.append(Problem(src, header_row, header, f"a second column for {entry[1].name}"))
+        else:
+            positions[entry[1].name] = position
+            headers[entry[1].name] = header
+    for s in specs:
+        if s.required and s.name not in positions and s.name not in misspelt:
+            also = f" (columns not read: {', '.join(ignored)})" if ignored else ""
+            problems.append(Problem(src, header_row, s.name, f"required column missing{also}"))
+    order = {h: i for i, h in enumerate(raw.headers)}
+
+    def fail(frame: pd.DataFrame | None = None) -> TableFileError:
+        ranked = sorted(problems, key=lambda p: (p.line or 0, order.get(p.column or "", -1)))
+        return TableFileError(ranked, frame)
+
+    if any(p.line == header_row for p in problems):
+        raise fail()  # the columns themselves are wrong: the rows cannot be read against them
+    if not raw.rows:
+        if problems:
+            raise fail()
+        raise TableFileError([Problem(src, None, None, "no rows: the file has a header but no claim lines")])
+    table = pd.DataFrame(raw.rows, dtype=str if raw.separator else object)  # CSV cells are all text
+    index = table.index
+    data: dict[str, pd.Series] = {}
+    bad: dict[str, pd.Series] = {}
+    for s in specs:
+        full = pd.Series([s.default] * len(table), index=index, dtype=object)
+        wrong = pd.Series(False, index=index)
+        if s.name in positions:
+            header = headers[s.name]
+            column = table[positions[s.name]]
+            blank = _blank_mask(column)
+            if s.required:
+                problems += [Problem(src, raw.lines[i], header, "empty") for i in index[blank]]
+                wrong |= blank
+            values, problem = _convert_column(column[~blank], s, raw.decimal_comma)
+            full[~blank] = values.astype(object)
+            at = problem.index[problem.notna()]
+            problems += [Problem(src, raw.lines[i], header, str(problem[i])) for i in at]
+            full[at] = None
+            wrong[at] = True
         data[s.name] = full
-        bad = problem.notna()
-        problems += [Problem(src, int(lines[i]), column_header, str(problem[i])) for i in problem.index[bad]]
+        bad[s.name] = wrong
     frame = pd.DataFrame(data)
-    frame["source_line"] = np.arange(first, first + len(raw))
-    if not problems and check is not None:
-        problems += check(frame, src, inverse)
+    frame["source_line"] = raw.lines
+    if check is not None:
+        problems += check(frame, src, headers, pd.DataFrame(bad))
     if problems:
-        order = {str(h): i for i, h in enumerate(raw.columns)}
-        raise FileError(sorted(problems, key=lambda p: (p.line or 0, order.get(p.column or "", -1))))
+        raise fail(None if raw.problems else frame)
     if "line" in frame and frame["line"].isna().any():
         numbered = frame.groupby("claim_id", sort=False).cumcount() + 1
         frame["line"] = frame["line"].fillna(numbered).astype(int)
@@ -238,6 +330,7 @@ def read_table(path: str | Path, specs: list[ColumnSpec], check=None) -> pd.Data
             frame[s.name] = frame[s.name].astype(bool)
         elif s.type in ("text", "choice"):
             frame[s.name] = frame[s.name].map(lambda x: "" if x is None else str(x)).astype(object)
+    frame.attrs["warnings"] = warnings
     return frame
 
 
@@ -246,29 +339,37 @@ def _shown(value: Any) -> str:
     return str(value.date()) if isinstance(value, pd.Timestamp) else str(value)
 
 
-def _check_claims(frame: pd.DataFrame, src: str, headers: dict[str, str]) -> list[Problem]:
+def _check_claims(frame: pd.DataFrame, src: str, headers: dict[str, str], bad: pd.DataFrame) -> list[Problem]:
+    """The checks across lines of a claims file. A cell that is itself wrong (``bad``) takes no part: its row is
+    left out of each check that needs it, so one wrong cell is reported once."""
     problems = []
     seen: dict[tuple[Any, Any], int] = {}
     records = cast(list[dict[str, Any]], frame.to_dict("records"))
-    for row in records:
+    no = {c: bad[c].to_numpy(dtype=bool) for c in bad.columns}
+    for i, row in enumerate(records):
         key = (row["claim_id"], row["line"])
         line = int(row["source_line"])
-        if row["line"] is not None and key in seen:
-            problems.append(
-                Problem(
-                    src,
-                    line,
-                    headers.get("line", "line"),
-                    f"duplicate of line {seen[key]} ({key[0]} line {key[1]})",
+        if row["line"] is not None and not no["claim_id"][i] and not no["line"][i]:
+            if key in seen:
+                problems.append(
+                    Problem(
+                        src,
+                        line,
+                        headers.get("line", "line"),
+                        f"duplicate of line {seen[key]} ({key[0]} line {key[1]})",
+                    )
                 )
-            )
-        seen.setdefault(key, line)
-        if row["payment_date"] is not None and row["payment_date"] < row["date_of_service"]:
+            seen.setdefault(key, line)
+        if (
+            row["payment_date"] is not None
+            and row["date_of_service"] is not None
+            and row["payment_date"] < row["date_of_service"]
+        ):
             problems.append(Problem(src, line, headers.get("payment_date"), "is before the date of service"))
     first_claim: dict[str, tuple[Any, int]] = {}
-    for row in records:
+    for i, row in enumerate(records):
         pcn = row.get("payer_claim_id") or ""
-        if not pcn:
+        if not pcn or no["claim_id"][i]:
             continue
         if pcn in first_claim and first_claim[pcn][0] != row["claim_id"]:
             problems.append(
@@ -288,9 +389,10 @@ def _check_claims(frame: pd.DataFrame, src: str, headers: dict[str, str]) -> lis
     for column in ("payer", "patient_ref", "date_of_service", "plan_type", "nsa", *BENEFIT_COLUMNS):
         firsts: dict[Any, Any] = {}
         optional = column in BENEFIT_COLUMNS
-        for row in records:
+        skip = no[column] | no["claim_id"]
+        for i, row in enumerate(records):
             v, cid = row[column], row["claim_id"]
-            if optional and v is None:
+            if skip[i] or (optional and v is None):
                 continue
             if cid in firsts and firsts[cid] != v:
                 problems.append(

@@ -39,9 +39,10 @@ def log_specs() -> list[ColumnSpec]:
 
 
 def read_log(path: str | Path, claim_ids: set[str] | None = None) -> pd.DataFrame:
-    """Read and check a log file; with ``claim_ids``, every entry must name a known claim."""
+    """Read and check a log file (:func:`workbooks.claims_file.read_table`: warnings in ``attrs["warnings"]``);
+    with ``claim_ids``, every entry must name a known claim, checked in the same pass as the cells."""
 
-    def check(frame: pd.DataFrame, src: str, headers: dict[str, str]) -> list[Problem]:
+    def check(frame: pd.DataFrame, src: str, headers: dict[str, str], bad: pd.DataFrame) -> list[Problem]:
         if claim_ids is None:
             return []
         records = cast(list[dict[str, Any]], frame.to_dict("records"))
@@ -52,8 +53,8 @@ def read_log(path: str | Path, claim_ids: set[str] | None = None) -> pd.DataFram
                 headers.get("claim_id", "claim_id"),
                 f"claim {r['claim_id']} is not in the claims file",
             )
-            for r in records
-            if r["claim_id"] not in claim_ids
+            for r, wrong in zip(records, bad["claim_id"], strict=True)
+            if not wrong and r["claim_id"] not in claim_ids
         ]
 
     return read_table(path, log_specs(), check)

@@ -63,3 +63,30 @@ def test_components_are_never_priced_at_the_global_charge():
     amount, note = t.amount(["70553", "70553", "70553", "70553"], 80, modifier=["26", "26 LT", "LT", "TC"])
     np.testing.assert_allclose(amount, [450, 450, 2000, np.nan])
     assert note[3] == "code 70553-TC not in benchmark"
+
+
+def test_a_benchmark_file_as_excel_writes_it_outside_the_us(tmp_path):
+    # semicolons and decimal commas, Windows-1252 text, rows of separators at the end: read, not refused
+    path = tmp_path / "bench.csv"
+    path.write_bytes("code;geo;p50;p80;Source\n27447;;6.500,50;8900;Région\n;;;;\n".encode("cp1252"))
+    t = ChargeBenchmark.read(path)
+    amount, _ = t.amount("27447", [50, 80])
+    np.testing.assert_allclose(amount, [6500.5, 8900])
+
+
+def test_blank_rows_of_a_benchmark_keep_the_row_numbers(tmp_path):
+    path = tmp_path / "bench.csv"
+    path.write_text("code,p50,p80\n27447,6500,8900\n,,\n29881,abc,3300\n")
+    with pytest.raises(FileError) as err:
+        ChargeBenchmark.read(path)
+    assert str(err.value).splitlines() == ["bench.csv:4: p50: 'abc' is not an amount"]
+
+
+def test_columns_without_a_header_are_ignored_and_a_repeated_one_is_named(tmp_path):
+    path = tmp_path / "bench.csv"
+    path.write_text("code,p50,p80,,\n27447,6500,8900,,\n")
+    assert ChargeBenchmark.read(path).amount("27447", 80)[0] == 8900
+    path.write_text("code,p50,P50,p80\n27447,6500,6500,8900\n")
+    with pytest.raises(FileError) as err:
+        ChargeBenchmark.read(path)
+    assert str(err.value).splitlines() == ["bench.csv:1: P50: a second column of that name"]
