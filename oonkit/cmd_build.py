@@ -95,6 +95,8 @@ def _build(
         )
     finally:
         bar.close()
+    for warning in result.warnings:  # ignored columns, rows read as Windows-1252: said, not fatal
+        print(f"oonkit build: warning: {warning}", file=sys.stderr)
     return result, time.perf_counter() - started
 
 

@@ -19,7 +19,7 @@ from udfs.claims import price_claims
 from udfs.errors import FileError, Problem
 from udfs.payers import PayerProfile, load_profiles, without_profile
 
-from .claims_file import read_claims
+from .claims_file import TableFileError, read_claims
 from .log_file import empty_log, read_log
 from .payer_workbook import build_payer_workbook
 from .portfolio import build_portfolio
@@ -33,6 +33,7 @@ class BuildResult:
     claims: int
     summary: pd.DataFrame  # one row per payer, as in portfolio.xlsx
     unprofiled: list[str]  # payers no profile answers to, priced by the default profile
+    warnings: list[Problem]  # what the input readers ignored or read in another way (unknown columns...)
 
 
 def safe_file_name(text: str) -> str:
@@ -60,8 +61,14 @@ def prepare(
         profiles = load_profiles(payers_dir)
     except FileError as exc:
         problems += exc.problems
+    known_ids: set | None = None  # claim ids the log is checked against (None: the claims file is unreadable)
     try:
         claims = read_claims(claims_path)
+        known_ids = set(claims["claim_id"])
+    except TableFileError as exc:  # its rows that could be read still check the log in the same pass
+        problems += exc.problems
+        if exc.frame is not None:
+            known_ids = set(exc.frame["claim_id"].dropna())
     except FileError as exc:
         problems += exc.problems
     if benchmark_path is not None:
@@ -71,7 +78,7 @@ def prepare(
             problems += exc.problems
     if log_path is not None:
         try:
-            log = read_log(log_path, set(claims["claim_id"]) if claims is not None else None)
+            log = read_log(log_path, known_ids)
         except FileError as exc:
             problems += exc.problems
     if problems:
@@ -85,6 +92,9 @@ def prepare(
         rows = priced["payer_id"] == "_default"
         priced.loc[rows, "payer_id"] = priced.loc[rows, "payer"].map(lambda p: own[p].id)
     priced["nsa"] = priced["nsa"].map({True: "Y", False: "N"})
+    # what the readers ignored or read in another way (unknown columns, Windows-1252 rows), for the command
+    warnings = [*claims.attrs.get("warnings", []), *(log.attrs.get("warnings", []) if log is not None else [])]
+    priced.attrs["warnings"] = warnings
     return priced, (log if log is not None else empty_log()), profiles
 
 
@@ -131,4 +141,7 @@ def build_set(
     summary = build_portfolio(portfolio, claims, log, profiles, as_of, written, password)
     default = profiles["_default"]  # profiles made by without_profile keep the default profile's path
     unprofiled = sorted(p.name for p in profiles.values() if p.id != default.id and p.path == default.path)
-    return BuildResult(written, portfolio, len(claims), claims["claim_id"].nunique(), summary, unprofiled)
+    warnings = list(claims.attrs.get("warnings", []))
+    return BuildResult(
+        written, portfolio, len(claims), claims["claim_id"].nunique(), summary, unprofiled, warnings
+    )

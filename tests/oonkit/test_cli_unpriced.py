@@ -76,3 +76,24 @@ def test_payers_without_a_profile_are_named_in_a_note(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "note: no payer profile for Aetna, Cigna: priced by the default profile" in printed
     assert (tmp_path / "set" / "aetna.xlsx").exists() and (tmp_path / "set" / "cigna.xlsx").exists()
+
+
+def test_ignored_columns_are_warned_and_a_bad_claims_file_still_checks_the_log(tmp_path, capsys):
+    """A column oonkit does not read is a warning on stderr, not an error; with a claims file that has an error,
+    the log's unknown claim IDs are listed in the same run (from the rows that could be read)."""
+    memo = tmp_path / "memo.csv"
+    memo.write_text(
+        "claim_id,payer,date_of_service,hcpcs,billed,Internal memo\nA1,Aetna,2025-03-01,27447,5000,x\n"
+    )
+    assert main(["build", str(memo), "--out", str(tmp_path / "set"), "--as-of", AS_OF]) == 0
+    err = capsys.readouterr().err
+    assert "oonkit build: warning: memo.csv:1: Internal memo: not a column oonkit reads: ignored" in err
+    bad = tmp_path / "bad.csv"
+    bad.write_text("claim_id,payer,date_of_service,hcpcs,billed\nA1,Aetna,2025-03-01,27447,abc\n")
+    log = tmp_path / "log.csv"
+    log.write_text("claim_id,date,stage\nZZ,2025-04-01,Reconsideration\n")
+    assert main(["build", str(bad), "--log", str(log), "--out", str(tmp_path / "bad")]) != 0
+    err = capsys.readouterr().err
+    assert "bad.csv:2: billed: 'abc' is not an amount" in err
+    assert "log.csv:2: claim_id: claim ZZ is not in the claims file" in err
+    assert not (tmp_path / "bad").exists()
