@@ -188,7 +188,7 @@ def _plan(
 
 def _claims_lines(path: Path, tracker: Tracker, payers_dir: Any, benchmark: Any, plan: Plan) -> pd.DataFrame:
     """The checked, priced lines of a claims file that are for this workbook's payer."""
-    lines, _, _ = prepare(
+    lines, _, profiles = prepare(
         path, Path(payers_dir) if payers_dir else None, None, Path(benchmark) if benchmark else None
     )
     if tracker.payer_id is None:
@@ -197,6 +197,9 @@ def _claims_lines(path: Path, tracker: Tracker, payers_dir: Any, benchmark: Any,
             "not which lines of the claims file belong to it"
         )
     mine = lines["payer_id"] == tracker.payer_id
+    if tracker.payer_id == "_default":  # a workbook of every payer without a profile (builds before 2026-11-23)
+        default = profiles["_default"].path
+        mine = lines["payer_id"].map(lambda pid: profiles[pid].path == default)
     for payer in sorted(set(lines.loc[~mine, "payer"])):
         plan.skipped[f"claims-file lines of payer {payer} (another workbook's)"] = int(
             (lines["payer"] == payer).sum()

@@ -216,3 +216,25 @@ def test_each_payer_without_a_profile_gets_its_own_workbook_under_its_name(tmp_p
     assert labels["Payer id"] == "aetna"
     assert [c.value for c in wb["Claims"]["A"][1:3]] == ["A1", "A2"]
     assert "Percent of Medicare" in labels.values()  # the default profile's method, 100% of Medicare
+
+
+def test_update_adds_claims_of_unprofiled_payers_to_a_workbook_of_every_such_payer(tmp_path):
+    """Builds before 2026-11-23 put every payer without a profile into one workbook whose payer id is
+    ``_default``; ``oonkit update --claims`` still adds those payers' new lines to it."""
+    from udfs.payers import load_profiles
+    from workbooks.build import prepare
+    from workbooks.log_file import empty_log
+    from workbooks.payer_workbook import build_payer_workbook
+    from workbooks.update import update_workbook
+
+    head = "claim_id,payer,date_of_service,hcpcs,billed\n"
+    first = tmp_path / "first.csv"
+    first.write_text(head + "A1,Aetna,2025-03-01,27447,5000\nC1,Cigna,2025-03-01,27447,6000\n")
+    lines, _, _ = prepare(first)
+    book = build_payer_workbook(
+        tmp_path / "other-payers.xlsx", load_profiles()["_default"], lines, empty_log(), AS_OF
+    )
+    more = tmp_path / "more.csv"
+    more.write_text(head + "A2,Aetna,2025-04-01,27447,5000\nS1,Summit Health Plan,2025-04-01,27447,5000\n")
+    report = update_workbook(book, claims=more)
+    assert [v["claim_id"] for v in report.plan.new_lines] == ["A2"]  # not Summit's: it has a profile
