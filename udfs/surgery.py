@@ -219,7 +219,9 @@ def price_claim(
     flag = {f: table[f][md_codes] for f in flag_names}
     assistant = flag["asst"] | flag["as_np"]
     role = assistant.astype(np.int64)
-    texts: list[list[str]] = [[] for _ in range(n)]
+    # a priced line's note from the single-line price (a 26/TC/53 the code has no row for) heads its
+    # adjustments, where the claims' Medicare note shows them
+    texts: list[list[str]] = [[str(t)] if p and t else [] for p, t in zip(priced, note, strict=True)]
 
     # surgeon-role rules that decide whether a line is paid at all
     for i in np.flatnonzero(priced & flag["team"]):

@@ -123,7 +123,8 @@ def build_set(
     claims, log, profiles = prepare(claims_path, payers_dir, log_path, benchmark_path)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
-    used: dict[str, str] = {}
+    # the set's other files are never a payer's ("Portfolio" as a payer name gets portfolio-2.xlsx)
+    used: dict[str, str] = {"portfolio": "", "remit-report": ""}
     for payer_id, lines, payer_log in by_payer(claims, log):
         profile = profiles[payer_id]
         name = safe_file_name(payer_id)

@@ -368,9 +368,9 @@ class Outputs:
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
-        earlier = self._staged.pop(path, None)
-        if earlier is not None:
-            earlier.unlink(missing_ok=True)
+        if path in self._staged:  # two outputs of one command with one name: the first would be lost
+            tmp.unlink(missing_ok=True)
+            raise ValueError(f"{path} is written twice by one command")
         self._staged[path] = tmp
         if path not in self._targets:
             self.check(path, "--out")

@@ -86,3 +86,16 @@ def test_a_programming_error_is_not_turned_into_notes(monkeypatch):
     monkeypatch.setattr(udfs.claims, "price_claim", broken)
     with pytest.raises(TypeError, match="a bug"):
         price_lines(["a"], "27447", "", 1, "", "facility", 2025, np.datetime64("2025-05-01"))
+
+
+def test_a_modifier_the_code_has_no_row_for_is_noted_on_the_priced_line():
+    """99213-26: the office visit has no professional-component row (the RVU file has none), so the line is
+    priced as 99213 and its Medicare note says so (workbooks and the remit report show the note)."""
+    amount, note, priced = price_lines(
+        np.array(["c1", "c1"]), np.array(["99213", "27447"]), np.array(["26", ""]), 1, "", "facility", 2025,
+        np.datetime64("2025-03-01"),
+    )  # fmt: skip
+    assert priced.tolist() == [True, True]
+    assert amount[0] == pytest.approx((1.30 + 0.57 + 0.10) * 32.3465)  # 99213 facility RVUs x CY2025 CF, national
+    assert note[0].startswith("modifier 26 does not apply to 99213 (the fee schedule has no 26 row)")
+    assert note[1] == ""

@@ -238,3 +238,11 @@ def test_update_adds_claims_of_unprofiled_payers_to_a_workbook_of_every_such_pay
     more.write_text(head + "A2,Aetna,2025-04-01,27447,5000\nS1,Summit Health Plan,2025-04-01,27447,5000\n")
     report = update_workbook(book, claims=more)
     assert [v["claim_id"] for v in report.plan.new_lines] == ["A2"]  # not Summit's: it has a profile
+
+
+def test_a_payer_named_portfolio_does_not_lose_its_workbook(tmp_path):
+    claims = tmp_path / "claims.csv"
+    claims.write_text("claim_id,payer,date_of_service,hcpcs,billed\nP1,Portfolio,2025-03-01,27447,5000\n")
+    result = build_set(claims, tmp_path / "out", as_of=AS_OF)
+    assert result.workbooks["portfolio"].name == "portfolio-2.xlsx"
+    assert result.portfolio.name == "portfolio.xlsx" and result.workbooks["portfolio"].exists()
