@@ -93,7 +93,10 @@ def prepare(
         priced.loc[rows, "payer_id"] = priced.loc[rows, "payer"].map(lambda p: own[p].id)
     priced["nsa"] = priced["nsa"].map({True: "Y", False: "N"})
     # what the readers ignored or read in another way (unknown columns, Windows-1252 rows), for the command
-    warnings = [*claims.attrs.get("warnings", []), *(log.attrs.get("warnings", []) if log is not None else [])]
+    warnings = [
+        *claims.attrs.get("warnings", []),
+        *(log.attrs.get("warnings", []) if log is not None else []),
+    ]
     priced.attrs["warnings"] = warnings
     return priced, (log if log is not None else empty_log()), profiles
 

@@ -197,7 +197,9 @@ def _claims_lines(path: Path, tracker: Tracker, payers_dir: Any, benchmark: Any,
             "not which lines of the claims file belong to it"
         )
     mine = lines["payer_id"] == tracker.payer_id
-    if tracker.payer_id == "_default":  # a workbook of every payer without a profile (builds before 2026-11-23)
+    if (
+        tracker.payer_id == "_default"
+    ):  # a workbook of every payer without a profile (builds before 2026-11-23)
         default = profiles["_default"].path
         mine = lines["payer_id"].map(lambda pid: profiles[pid].path == default)
     for payer in sorted(set(lines.loc[~mine, "payer"])):

@@ -96,6 +96,8 @@ def test_a_modifier_the_code_has_no_row_for_is_noted_on_the_priced_line():
         np.datetime64("2025-03-01"),
     )  # fmt: skip
     assert priced.tolist() == [True, True]
-    assert amount[0] == pytest.approx((1.30 + 0.57 + 0.10) * 32.3465)  # 99213 facility RVUs x CY2025 CF, national
+    assert amount[0] == pytest.approx(
+        (1.30 + 0.57 + 0.10) * 32.3465
+    )  # 99213 facility RVUs x CY2025 CF, national
     assert note[0].startswith("modifier 26 does not apply to 99213 (the fee schedule has no 26 row)")
     assert note[1] == ""
