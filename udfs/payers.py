@@ -52,6 +52,8 @@ class PayerProfile:
     source: str
     path: str = ""
     aliases: tuple[str, ...] = field(default=())
+    #: False for a payer no profile answers to, priced by the default profile's rules (:func:`without_profile`)
+    profiled: bool = True
 
 
 def _line_of(node: yaml.MappingNode, key: str) -> int | None:
@@ -75,7 +77,11 @@ def parse_profile(text: str, source: str, defaults: dict[str, Any] | None = None
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
         raise FileError([Problem(source, 1, None, "a payer profile is a mapping of field: value")])
     merged = {**(defaults or {}), **data}
-    names = {f.name for f in fields(PayerProfile)} - {"path", "aliases"}
+    names = {f.name for f in fields(PayerProfile)} - {
+        "path",
+        "aliases",
+        "profiled",
+    }  # set by oonkit, not by a file
     for key in data:
         if key == "aliases":
             continue
@@ -251,8 +257,8 @@ def without_profile(payers: Iterable[str], profiles: dict[str, PayerProfile]) ->
     the payer's name, so that each payer keeps its own workbook and name.
 
     Payer names that differ only in case and spacing are one payer (:func:`match_key`); the id is the name in
-    lower case with dashes, made unique against the existing profile ids; ``path`` stays the default profile's
-    file, which is how such a profile is told from one read from a file. Returns {payer as written: profile}.
+    lower case with dashes, made unique against the existing profile ids; ``profiled`` is False. Returns
+    {payer as written: profile}.
 
     >>> found = without_profile(["Aetna", "AETNA ", "Cigna"], load_profiles())
     >>> sorted((k, p.id, p.name, p.method) for k, p in found.items())[:2]
@@ -273,7 +279,9 @@ def without_profile(payers: Iterable[str], profiles: dict[str, PayerProfile]) ->
                 n += 1
                 pid = f"{base}-{n}"
             taken.add(pid)
-            by_key[key] = replace(default, id=pid, name=re.sub(r"\s+", " ", str(payer)).strip(), aliases=())
+            by_key[key] = replace(
+                default, id=pid, name=re.sub(r"\s+", " ", str(payer)).strip(), aliases=(), profiled=False
+            )
         out[payer] = by_key[key]
     return out
 

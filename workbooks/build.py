@@ -143,8 +143,7 @@ def build_set(
         progress("portfolio")
     portfolio = out_dir / "portfolio.xlsx"
     summary = build_portfolio(portfolio, claims, log, profiles, as_of, written, password)
-    default = profiles["_default"]  # profiles made by without_profile keep the default profile's path
-    unprofiled = sorted(p.name for p in profiles.values() if p.id != default.id and p.path == default.path)
+    unprofiled = sorted(p.name for p in profiles.values() if not p.profiled)
     warnings = list(claims.attrs.get("warnings", []))
     return BuildResult(
         written, portfolio, len(claims), claims["claim_id"].nunique(), summary, unprofiled, warnings

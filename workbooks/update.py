@@ -200,8 +200,7 @@ def _claims_lines(path: Path, tracker: Tracker, payers_dir: Any, benchmark: Any,
     if (
         tracker.payer_id == "_default"
     ):  # a workbook of every payer without a profile (builds before 2026-11-23)
-        default = profiles["_default"].path
-        mine = lines["payer_id"].map(lambda pid: profiles[pid].path == default)
+        mine = lines["payer_id"].map(lambda pid: not profiles[pid].profiled)
     for payer in sorted(set(lines.loc[~mine, "payer"])):
         plan.skipped[f"claims-file lines of payer {payer} (another workbook's)"] = int(
             (lines["payer"] == payer).sum()
