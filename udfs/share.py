@@ -227,6 +227,8 @@ def claim_cost_share(
     # a line without an allowed amount has no share (nor a plan payment): it is left out of its claim
     basis = np.where(np.isnan(a), np.nan, np.broadcast_to(line.basis, (n,)))
     codes = pd.factorize(pd.Series(ids, dtype=object))[0]
+    if (codes < 0).any():
+        raise InputError(f"claim: line {int(np.flatnonzero(codes < 0)[0]) + 1} has no claim identifier")
     known = ~np.isnan(basis)
     claim_basis = np.bincount(codes, weights=np.where(known, basis, 0.0), minlength=codes.max(initial=-1) + 1)
     total = np.where(known, claim_basis[codes], np.nan)

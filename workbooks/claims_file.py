@@ -366,6 +366,36 @@ def _check_claims(frame: pd.DataFrame, src: str, headers: dict[str, str], bad: p
             and row["payment_date"] < row["date_of_service"]
         ):
             problems.append(Problem(src, line, headers.get("payment_date"), "is before the date of service"))
+    # the workbooks find a claim's lines with SUMIFS, COUNTIFS and MATCH, which compare text ignoring case and
+    # read * ? ~ as wildcards: claim IDs must stay apart under those rules
+    spelled: dict[str, tuple[str, int]] = {}
+    for i, row in enumerate(records):
+        cid = row["claim_id"]
+        if no["claim_id"][i] or cid is None:
+            continue
+        column, line = headers.get("claim_id", "claim_id"), int(row["source_line"])
+        wild = sorted(set(str(cid)) & set("*?~"))
+        if wild:
+            problems.append(
+                Problem(
+                    src,
+                    line,
+                    column,
+                    f"{cid!r} contains {' '.join(wild)}: spreadsheet lookups read * ? ~ as wildcards, so the "
+                    "workbook could mix this claim with others; use another character",
+                )
+            )
+        first = spelled.setdefault(str(cid).casefold(), (str(cid), line))
+        if first[0] != cid:
+            problems.append(
+                Problem(
+                    src,
+                    line,
+                    column,
+                    f"{cid!r} differs from claim {first[0]!r} (line {first[1]}) only in upper and lower case, "
+                    "which spreadsheet lookups do not tell apart",
+                )
+            )
     first_claim: dict[str, tuple[Any, int]] = {}
     for i, row in enumerate(records):
         pcn = row.get("payer_claim_id") or ""

@@ -112,6 +112,8 @@ def test_claim_share_needs_one_claim_id_per_line():
         claim_cost_share([["A"]], [100])
     with pytest.raises(InputError, match="allowed: one value per claim line"):
         claim_cost_share(["A", "B"], [100, 200, 300])
+    with pytest.raises(InputError, match="claim: line 2 has no claim identifier"):
+        claim_cost_share(["A", None], [100, 200])
 
 
 @given(

@@ -59,6 +59,27 @@ def test_claim_level_fields_must_agree_and_lines_are_unique(tmp_path):
     ]
 
 
+def test_claim_ids_stay_apart_under_spreadsheet_lookup_rules(tmp_path):
+    """SUMIFS, COUNTIFS and MATCH read * ? ~ as wildcards and ignore case (Excel and LibreOffice alike): claim
+    IDs that those rules would mix are refused, each on its row."""
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "claim_id,payer,date_of_service,hcpcs,billed\n"
+        "A*,summit-health,2025-10-14,21196,100\n"
+        "ab,summit-health,2025-10-14,21196,100\n"
+        "AB,summit-health,2025-10-14,21196,100\n"
+        "ab,summit-health,2025-10-14,21194,100\n"
+    )
+    with pytest.raises(FileError) as err:
+        read_claims(path)
+    assert str(err.value).splitlines() == [
+        "c.csv:2: claim_id: 'A*' contains *: spreadsheet lookups read * ? ~ as wildcards, so the workbook could "
+        "mix this claim with others; use another character",
+        "c.csv:4: claim_id: 'AB' differs from claim 'ab' (line 3) only in upper and lower case, which "
+        "spreadsheet lookups do not tell apart",
+    ]
+
+
 def test_formula_like_text_stays_text_and_aliases_work(tmp_path):
     path = tmp_path / "c.xlsx"
     wb = openpyxl.Workbook()
