@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
+from collections.abc import Iterable
 
 
 def iso_date(text: str) -> dt.date:
@@ -12,3 +14,10 @@ def iso_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def warn(command: str, warnings: Iterable[object]) -> None:
+    """Print what an input reader ignored or read another way (``frame.attrs["warnings"]``: columns oonkit does
+    not read, rows read as Windows-1252) on stderr: said, not fatal."""
+    for warning in warnings:
+        print(f"oonkit {command}: warning: {warning}", file=sys.stderr)

@@ -12,7 +12,7 @@ import yaml
 from tqdm import tqdm
 
 from oonkit import passwords
-from oonkit.arguments import iso_date
+from oonkit.arguments import iso_date, warn
 from remits.balance import imbalances
 from remits.reader import read_remits
 from remits.underpayment import find_underpayments
@@ -95,8 +95,7 @@ def _build(
         )
     finally:
         bar.close()
-    for warning in result.warnings:  # ignored columns, rows read as Windows-1252: said, not fatal
-        print(f"oonkit build: warning: {warning}", file=sys.stderr)
+    warn("build", result.warnings)
     return result, time.perf_counter() - started
 
 

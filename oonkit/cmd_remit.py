@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from oonkit import passwords
-from oonkit.arguments import iso_date
+from oonkit.arguments import iso_date, warn
 from remits.balance import imbalances
 from remits.reader import Remit, read_remits
 from remits.underpayment import LINE_MONEY, Underpayments, find_underpayments
@@ -176,6 +176,8 @@ def pricing_inputs(
     read."""
     profiles = load_profiles(args.payers)
     claims = read_claims(args.claims) if args.claims else None
+    if claims is not None:
+        warn("remit", claims.attrs.get("warnings", []))
     benchmark = ChargeBenchmark.read(args.benchmark) if args.benchmark else None
     return profiles, claims, benchmark
 

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from oonkit import passwords
+from oonkit.arguments import warn
 from udfs.errors import InputError, OonError
 from workbooks.saving import os_error_text
 from workbooks.update import UpdateReport, update_workbook
@@ -66,6 +67,7 @@ def run_update(args: argparse.Namespace) -> int:
             raise
         # a write into the new workbook's temporary file (a full disk): the workbook is as it was
         raise OonError(f"cannot write {args.workbook}: {os_error_text(exc)}; it was not changed") from exc
+    warn("update", report.plan.warnings)
     print(summary(report, len(args.remit), time.perf_counter() - started))
     return 0
 

@@ -82,6 +82,9 @@ class Plan:
     records: list[dict[str, Any]] = field(default_factory=list)  # import records
     conflicts: list[str] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> claims
+    warnings: list[Any] = field(
+        default_factory=list
+    )  # what the claims file reader ignored (attrs["warnings"])
     matched: int = 0
     added_claims: int = 0
     already: int = 0

@@ -196,6 +196,7 @@ def _claims_lines(path: Path, tracker: Tracker, payers_dir: Any, benchmark: Any,
             f"--claims: cannot tell the payer of {tracker.path.name} (no 'Payer id' on its Payer sheet), so "
             "not which lines of the claims file belong to it"
         )
+    plan.warnings += lines.attrs.get("warnings", [])
     mine = lines["payer_id"] == tracker.payer_id
     if (
         tracker.payer_id == "_default"

@@ -97,3 +97,17 @@ def test_ignored_columns_are_warned_and_a_bad_claims_file_still_checks_the_log(t
     assert "bad.csv:2: billed: 'abc' is not an amount" in err
     assert "log.csv:2: claim_id: claim ZZ is not in the claims file" in err
     assert not (tmp_path / "bad").exists()
+
+
+def test_remit_and_update_warn_about_ignored_columns_of_a_claims_file(tmp_path, capsys):
+    memo = tmp_path / "memo.csv"
+    memo.write_text(
+        "claim_id,payer,date_of_service,hcpcs,billed,Internal memo\nN1,Summit Health Plan,2025-03-01,27447,5000,x\n"
+    )
+    said = "warning: memo.csv:1: Internal memo: not a column oonkit reads: ignored"
+    assert main(["remit", *REMITS, "--claims", str(memo), "--out", str(tmp_path / "r.xlsx")]) == 0
+    assert f"oonkit remit: {said}" in capsys.readouterr().err
+    assert main(["build", str(DEMO / "claims.csv"), "--out", str(tmp_path / "set"), "--as-of", AS_OF]) == 0
+    capsys.readouterr()
+    assert main(["update", str(tmp_path / "set" / "summit-health.xlsx"), "--claims", str(memo)]) == 0
+    assert f"oonkit update: {said}" in capsys.readouterr().err
