@@ -9,7 +9,7 @@ disk. The password is never logged or stored.
 :class:`Outputs` holds the rules every command that writes a file follows (one place, called by each command):
 
 * a target open in Excel or LibreOffice (its lock file ``~$name.xlsx`` or ``.~lock.name.xlsx#`` beside it,
-  :func:`workbooks.update.lock_files`) is refused, and so is a target that is one of the command's input files or
+  :func:`lock_files`) is refused, and so is a target that is one of the command's input files or
   a folder;
 * a payer workbook of ``oonkit build`` (the defined name ``oonkit_template_version``) is replaced only by a build,
   which keeps the previous file; any other command refuses it (staff fill those in: ``oonkit update`` adds to them);
@@ -186,6 +186,14 @@ def backup_path(path: Path, now: dt.datetime, command: str) -> Path:
     return out
 
 
+def lock_files(path: Path) -> list[Path]:
+    """The lock files Excel (``~$name``; long names lose their first two characters) and LibreOffice
+    (``.~lock.name#``) keep beside a workbook they have open."""
+    folder, name = path.parent, path.name
+    candidates = [folder / f"~${name}", folder / f"~${name[2:]}", folder / f".~lock.{name}#"]
+    return [p for p in dict.fromkeys(candidates) if p.exists()]
+
+
 def keep(path: Path, backup: Path) -> None:
     """The file ``path`` also under the name ``backup``: a hard link (instant) where the file system allows one,
     else a copy."""
@@ -285,8 +293,6 @@ class Outputs:
         return path
 
     def _check_target(self, path: Path, argument: str, keep_backup: bool) -> None:
-        from .update import lock_files  # update imports this module
-
         if path.is_dir():
             raise InputError(f"{argument} {path}: is a folder; give a file name")
         locks = lock_files(path)

@@ -19,8 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import shutil
-import stat
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -38,7 +36,7 @@ from . import sheet_xml
 from .build import prepare
 from .remit_claims import remit_claims
 from .remit_plan import Plan, Planner, as_text
-from .saving import decrypt, is_encrypted
+from .saving import backup_path, decrypt, is_encrypted, keep, lock_files
 from .tracker import READ, Tracker, open_tracker
 from .update_imports import COLUMNS, read_imports
 from .update_write import (
@@ -66,14 +64,6 @@ class UpdateReport:
     backup: Path | None = None
     rows: dict[str, int] = field(default_factory=dict)  # table -> rows added (spare rows used or new)
     extended: dict[str, int] = field(default_factory=dict)  # table -> rows the table grew by
-
-
-def lock_files(path: Path) -> list[Path]:
-    """The lock files Excel (``~$name``; long names lose their first two characters) and LibreOffice
-    (``.~lock.name#``) keep beside a workbook they have open."""
-    folder, name = path.parent, path.name
-    candidates = [folder / f"~${name}", folder / f"~${name[2:]}", folder / f".~lock.{name}#"]
-    return [p for p in dict.fromkeys(candidates) if p.exists()]
 
 
 def check_not_open(path: Path) -> None:
@@ -303,15 +293,6 @@ def _records(
     return workbook_xml
 
 
-def backup_path(path: Path, now: dt.datetime) -> Path:
-    """``name.before-update-YYYYMMDD-HHMMSS.xlsx`` beside the workbook (a counter added if taken)."""
-    stem = f"{path.stem}.before-update-{now:%Y%m%d-%H%M%S}"
-    out, n = path.with_name(stem + path.suffix), 2
-    while out.exists():
-        out, n = path.with_name(f"{stem}-{n}{path.suffix}"), n + 1
-    return out
-
-
 def _write(
     package: Package,
     path: Path,
@@ -322,9 +303,9 @@ def _write(
 ) -> Path:
     """Write the new package to a temporary file, keep the old workbook as the backup, rename into place.
 
-    The source package is closed before the rename (Windows cannot replace a file that is open), and the
-    new file gets the old one's permissions (the temporary file is created private)."""
-    backup = backup_path(path, now)
+    The source package is closed before the rename (Windows cannot replace a file that is open); the new file
+    gets the old one's permissions (:func:`udfs.atomic.atomic_path`)."""
+    backup = backup_path(path, now, "update")
     with atomic_path(path) as tmp:
         if password:
             plain = io.BytesIO()
@@ -337,14 +318,5 @@ def _write(
             with open(tmp, "wb") as out:
                 package.write(out, replace, add)
         package.close()
-        os.chmod(tmp, stat.S_IMODE(path.stat().st_mode))
-        _keep(path, backup)
+        keep(path, backup)
     return backup
-
-
-def _keep(path: Path, backup: Path) -> None:
-    """The old workbook under the backup name: a hard link (instant) where the file system allows one."""
-    try:
-        os.link(path, backup)
-    except OSError:
-        shutil.copy2(path, backup)
