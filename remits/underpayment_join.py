@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from udfs.allowed import allowed_amount
+from udfs.allowed import allowed_amount, why_no_amount
 from udfs.charges import ChargeBenchmark
 from udfs.claims import gpci_localities, locality_id, locality_problems
 from udfs.claims import price_lines as medicare_of_lines
@@ -364,13 +364,9 @@ def price_lines(
     for i in np.flatnonzero(np.isnan(expected)).tolist():
         if status[i] == "22":
             missing[i] = "a reversal is not priced"
-        elif method[i] == "Percent of Medicare":
-            missing[i] = note[i] if whole[i] else f"no Medicare amount: {note[i]}"
-        elif method[i] == "Charge percentile":
-            missing[i] = f"no benchmark amount: {bench_note[i]}"
-        elif method[i] == "Flat rate":
-            missing[i] = "Flat rate: no agreed rate (sca_rate in the claims file)"
+        elif method[i] == "Percent of Medicare" and whole[i]:
+            missing[i] = note[i]
         else:
-            missing[i] = "no billed amount"
+            missing[i] = why_no_amount(method[i], note[i], bench_note[i])
     rows["expected_note"] = missing
     rows["basis"] = basis

@@ -148,3 +148,22 @@ def allowed_amount(
     apply = ~np.isnan(b) if lesser.all() else lesser & ~np.isnan(b)
     np.minimum(allowed, b, out=allowed, where=apply)
     return scalar_out(allowed, method, billed, medicare, factor, benchmark, rate, apply_lesser_of)
+
+
+def why_no_amount(method: str, medicare_note: str = "", benchmark_note: str = "") -> str:
+    """Why a line has no allowed amount under ``method``, in the words the commands print.
+
+    ``medicare_note`` and ``benchmark_note`` say why the line has no Medicare or benchmark amount.
+
+    >>> why_no_amount("Percent of Medicare", "code not in the 2025 fee schedule")
+    'no Medicare amount: code not in the 2025 fee schedule'
+    >>> why_no_amount("Flat rate")
+    'Flat rate: no agreed rate (sca_rate in the claims file)'
+    """
+    if method == "Percent of Medicare":
+        return f"no Medicare amount: {medicare_note}" if medicare_note else "no Medicare amount"
+    if method == "Charge percentile":
+        return f"no benchmark amount: {benchmark_note}" if benchmark_note else "no benchmark amount"
+    if method == "Flat rate":
+        return "Flat rate: no agreed rate (sca_rate in the claims file)"
+    return "no billed amount"

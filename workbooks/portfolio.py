@@ -19,6 +19,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from udfs.allowed import why_no_amount
 from udfs.payers import PayerProfile
 
 from . import stages
@@ -136,15 +137,9 @@ def _unpriced(c: pd.DataFrame, p: PayerProfile) -> dict[str, Any]:
     many for each reason (worded as ``oonkit remit`` words them), ``with_gap``: how many lines have a gap."""
     blank = np.isnan(c["expected_allowed"].to_numpy(dtype=float))
     reasons: dict[str, int] = {}
+    no_rate = "no charge benchmark rate for the line (--benchmark, or benchmark_rate in the claims file)"
     for note in c.loc[blank, "medicare_note"].fillna("").astype(str):
-        if p.method == "Percent of Medicare":
-            why = f"no Medicare amount: {note}" if note else "no Medicare amount"
-        elif p.method == "Charge percentile":
-            why = "no benchmark amount: no charge benchmark rate for the line (--benchmark, or benchmark_rate in the claims file)"
-        elif p.method == "Flat rate":
-            why = "Flat rate: no agreed rate (sca_rate in the claims file)"
-        else:
-            why = "no billed amount"
+        why = why_no_amount(p.method, note, no_rate)
         reasons[why] = reasons.get(why, 0) + 1
     return {
         "lines": int(blank.sum()),
