@@ -170,6 +170,13 @@ def load_profiles(folder: str | Path | None = None) -> dict[str, PayerProfile]:
         except FileError as exc:
             problems.extend(exc.problems)
             continue
+        except UnicodeDecodeError as exc:
+            line = path.read_bytes()[: exc.start].count(b"\n") + 1
+            problems.append(Problem(path.name, line, None, "not UTF-8 text: save the profile as UTF-8"))
+            continue
+        except OSError as exc:
+            problems.append(Problem(path.name, None, None, f"cannot read the file: {exc.strerror}"))
+            continue
         profiles[profile.id] = profile
     problems += _ambiguous(profiles)
     if problems:

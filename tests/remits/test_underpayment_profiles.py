@@ -67,3 +67,11 @@ def test_an_alias_may_belong_to_one_profile_only(tmp_path):
         "acme.yaml: aliases: alias 'NWT50' is also the id, name or an alias of profile northwind-trust"
         in str(err.value)
     )
+
+
+def test_a_profile_that_is_not_utf8_is_named_with_its_line(tmp_path):
+    # a Latin-1 n with tilde on line 3
+    (tmp_path / "acme.yaml").write_bytes(b"id: acme\nname: Acme Salud\nnotes: a\xf1o\n")
+    with pytest.raises(FileError) as err:
+        load_profiles(tmp_path)
+    assert str(err.value) == "acme.yaml:3: not UTF-8 text: save the profile as UTF-8"
