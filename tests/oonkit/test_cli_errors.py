@@ -76,7 +76,7 @@ def test_a_payer_profile_that_is_not_utf8_is_an_error_not_a_traceback(place, cap
     (payers / "acme.yaml").write_bytes(b"id: acme\nname: Acme \xff\n")
     assert main(["build", CLAIMS, "--out", "set", "--payers", str(payers)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("oonkit build: error: an input file is not UTF-8 text (byte 0xff")
+    assert err == "oonkit build: error: acme.yaml:2: not UTF-8 text: save the profile as UTF-8\n"
     assert not (place / "set").exists()
 
 
