@@ -100,7 +100,7 @@ def _number(value: Any) -> float | None:
         try:
             return float(value)
         except OverflowError:  # an integer beyond the largest double
-            return math.copysign(math.inf, value)
+            return math.inf if value > 0 else -math.inf  # (copysign would convert the integer too)
     if isinstance(value, float):
         return value
     if isinstance(value, str):

@@ -11,7 +11,7 @@ from typing import Any
 import openpyxl
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from udfs.errors import FileError
@@ -268,6 +268,7 @@ nodes = st.recursive(
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(top=st.dictionaries(st.sampled_from([*SCHEMA, "x"]), nodes, max_size=8))
+@example(top={"paid": "9" * 400})  # an integer beyond the largest double (found by hypothesis)
 def test_random_yaml_structures_raise_only_file_errors(tmp_path, top):
     path = tmp_path / "case.yaml"
     path.write_text("".join(f"{k}: {_flow(v)}\n" for k, v in top.items()), encoding="utf-8")
