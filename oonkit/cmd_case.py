@@ -83,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     outputs.check(args.out, "--out")
     case = read_case(args.case_file)
-    with outputs.replacing(args.out):
+    with outputs.transaction():
         book = build_case_workbook(case, args.out)
     e = expected(case)
     summary = {

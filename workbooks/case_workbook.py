@@ -3,7 +3,7 @@ Lists, with native formulas everywhere an owner may change an input (Excel 2016+
 ground: INDEX/MATCH, SUMPRODUCT, CHOOSE, ROUNDUP; no XLOOKUP, LET, MAXIFS or dynamic arrays).
 
 A small workbook laid out in blocks, so it is written in openpyxl's normal mode (the tracking workbooks, with
-thousands of rows, use write-only mode), and saved through ``udfs.atomic.atomic_path``. Every formula cell is
+thousands of rows, use write-only mode), and saved through ``workbooks.saving.save``. Every formula cell is
 registered in a :class:`~workbooks.case_cells.CellMap`; :mod:`workbooks.case_expected` computes the same cells
 with ``udfs`` and the parity test compares them after a LibreOffice recalculation.
 """
@@ -20,7 +20,6 @@ from openpyxl.styles import Alignment, Font, NamedStyle
 from openpyxl.workbook.defined_name import DefinedName
 
 from udfs.allowed import METHODS
-from udfs.atomic import atomic_path
 
 from .case_cells import CellMap, Sheet
 from .case_context import write_context_sheet
@@ -29,6 +28,7 @@ from .case_idr import write_idr_sheet
 from .case_lines import write_lines
 from .case_model import Case
 from .case_paths import PathLayout, write_paths_sheet
+from .saving import save
 from .styles import protect, register
 
 TEMPLATE_VERSION = 1
@@ -215,6 +215,5 @@ def build_case_workbook(case: Case, path: str | Path) -> CaseWorkbook:
     wb.defined_names["oonkit_case_template_version"] = DefinedName(
         "oonkit_case_template_version", attr_text=str(TEMPLATE_VERSION), hidden=True
     )
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
+    save(wb, path)  # within an Outputs transaction (oonkit case), staged and renamed with its checks
     return CaseWorkbook(path, cells)

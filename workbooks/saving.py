@@ -407,26 +407,6 @@ class Outputs:
             self.replaced += done
         return done
 
-    @contextlib.contextmanager
-    def replacing(self, path: Path) -> Iterator[None]:
-        """For a file written by code that renames it into place itself (``udfs.atomic``): check it now, keep
-        the previous file if the rules say so, and record what was replaced. On an error the backup is removed
-        again (the file itself is left as it was by the writer)."""
-        argument, _ = self._targets.get(path, ("--out", self.backup))
-        self.check(path, argument)
-        existed = path.exists()
-        with writing(path):
-            backup = self._keep_previous(path) if existed else None
-        try:
-            with writing(path):
-                yield
-        except BaseException:
-            if backup:
-                backup.unlink(missing_ok=True)
-            raise
-        if existed:
-            self.replaced.append(Replaced(path, backup))
-
     def _keep_previous(self, path: Path) -> Path | None:
         """The backup made of the existing file ``path``, or None when the rules need none."""
         _, keep_backup = self._targets.get(path, ("--out", self.backup))
