@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 
@@ -81,6 +81,11 @@ def _blank_mask(column: pd.Series) -> pd.Series:
     )
 
 
+def _cell_text(v: Any) -> str:
+    """A cell that is not text (an XLSX number or date) as the text it shows: 27447.0 is '27447'."""
+    return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v).strip()
+
+
 def _convert_column(
     values: pd.Series, spec: ColumnSpec, decimal_comma: bool = False
 ) -> tuple[pd.Series, pd.Series]:
@@ -88,7 +93,11 @@ def _convert_column(
     ``decimal_comma`` (separated by semicolons) numbers are read with a decimal comma and a date such as
     3/4/2025, which its locale writes day first, must be unambiguous."""
     problem = pd.Series([None] * len(values), index=values.index, dtype=object)
-    text = values.map(lambda v: str(int(v)) if isinstance(v, float) and v.is_integer() else str(v).strip())
+    text = pd.Series(
+        [v.strip() if v.__class__ is str else _cell_text(v) for v in values.to_numpy(dtype=object)],
+        index=values.index,
+        dtype=object,
+    )
     number_text = text.map(decimal_comma_text) if decimal_comma else text
     if spec.type == "text":
         long = text.str.len() > EXCEL_CELL_LIMIT
@@ -153,7 +162,7 @@ def _convert_column(
         return out, problem
     if spec.type == "choice":
         table = {_key(c): c for c in spec.choices}
-        out = text.map(lambda t: table.get(_key(t)))
+        out = text.map({t: table.get(_key(t)) for t in pd.unique(text)})  # few distinct values: each once
         bad = out.isna()
         problem[bad] = [f"{t!r} is not one of {', '.join(spec.choices)}" for t in text[bad]]
         return out, problem
@@ -344,7 +353,12 @@ def _check_claims(frame: pd.DataFrame, src: str, headers: dict[str, str], bad: p
     left out of each check that needs it, so one wrong cell is reported once."""
     problems = []
     seen: dict[tuple[Any, Any], int] = {}
-    records = cast(list[dict[str, Any]], frame.to_dict("records"))
+    # rows as dicts from the columns' lists: what to_dict("records") gives, without its per-cell boxing
+    # (to_dict took 2.8 of the 8.8 s a 100,000-line file took to read)
+    names = list(frame.columns)
+    records = [
+        dict(zip(names, row, strict=True)) for row in zip(*(frame[c].tolist() for c in names), strict=True)
+    ]
     no = {c: bad[c].to_numpy(dtype=bool) for c in bad.columns}
     for i, row in enumerate(records):
         key = (row["claim_id"], row["line"])
