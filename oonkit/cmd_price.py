@@ -53,12 +53,13 @@ def run(args: argparse.Namespace) -> int:
     except InputError as exc:
         print(f"oonkit price: error: {exc}", file=sys.stderr)
         return 2
+    locality_note = ""
     if args.county and not county_named(args.state, args.county, args.year):
-        print(
-            f"oonkit price: note: county {args.county!r} is not named in the CMS crosswalk for {args.state}: priced "
-            f"as the rest-of-state locality {lid} (check the spelling)",
-            file=sys.stderr,
+        locality_note = (
+            f"county {args.county!r} is not named in the CMS crosswalk for {args.state}: priced as the "
+            f"rest-of-state locality {lid} (check the spelling)"
         )
+        print(f"oonkit price: note: {locality_note}", file=sys.stderr)
     amount = _num(row.amount)
     sources = {k: v["source"] + " (" + v["folder"] + ")" for k, v in table.sources.items()}
     mac = str(table.gpci.loc[lid, "mac"]) if lid and table.gpci is not None else ""
@@ -75,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
         "status": row.status,
         "priced": bool(row.priced),
         "note": row.note,
+        "locality_note": locality_note,
         "amount": None if amount is None else float(round_cents(amount)),
         "amount_unrounded": amount,
         "limiting_charge": None if amount is None else float(round_cents(limiting_charge(amount))),
@@ -119,6 +121,8 @@ def _print_text(r: dict[str, Any]) -> None:
         print(
             f"amount ${r['amount']:,.2f}   limiting charge (non-participating) ${r['limiting_charge']:,.2f}"
         )
+        if r["note"]:
+            print(f"note: {r['note']}")
     else:
         print(f"not priced: {r['note']}")
     print("data: " + "; ".join(f"{k} {v}" for k, v in r["sources"].items()))

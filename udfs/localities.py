@@ -83,13 +83,17 @@ _SUFFIX = re.compile(r"\b(COUNTY|CNTY|CO|PARISH|BOROUGH|CENSUS AREA|MUNICIPALITY
 
 
 def county_key(name: Any) -> str:
-    """County name as the crosswalk is matched: upper case, single spaces, no periods, no 'COUNTY' suffix,
-    'SAINT' written 'ST'.
+    """County name as the crosswalk is matched: upper case, single spaces, no periods or apostrophes, hyphens
+    as spaces, no 'COUNTY' suffix, 'SAINT' written 'ST'.
 
     >>> county_key(" Los Angeles County"), county_key("St. Louis"), county_key("saint louis")
     ('LOS ANGELES', 'ST LOUIS', 'ST LOUIS')
+    >>> county_key("Prince Georges"), county_key("PRINCE GEORGE'S"), county_key("Miami-Dade")
+    ('PRINCE GEORGES', 'PRINCE GEORGES', 'MIAMI DADE')
     """
-    text = re.sub(r"\s+", " ", str(name or "").upper().replace(".", " ")).strip()
+    text = str(name or "").upper().replace(".", " ").replace("-", " ")
+    text = re.sub(r"['\u2019]", "", text)  # PRINCE GEORGE'S, typed with or without the apostrophe
+    text = re.sub(r"\s+", " ", text).strip()
     text = _SUFFIX.sub("", text).strip()
     return re.sub(r"^SAINT\b", "ST", text)
 
@@ -166,7 +170,7 @@ def _resolve_one(state: str, locality: str, county: str, mac: str, year: int) ->
             )
         rows = table.locco[table.locco["state"] == st]
         key = county_key(county)
-        hit = rows[(rows["kind"] == "county") & (rows["county"] == key)]
+        hit = rows[(rows["kind"] == "county") & (rows["county"].map(county_key) == key)]
         if hit.empty:
             hit = rows[rows["kind"].isin(["rest", "all"])]
         ids = sorted(set(hit["locality_id"]))
@@ -207,7 +211,7 @@ def county_named(state: Any, county: Any, year: int = 2025) -> bool:
     if table.locco is None:
         return False
     rows = table.locco[table.locco["state"] == _state(_clean(state))]
-    return bool(((rows["kind"] == "county") & (rows["county"] == county_key(county))).any())
+    return bool(((rows["kind"] == "county") & (rows["county"].map(county_key) == county_key(county))).any())
 
 
 def resolve_locality(

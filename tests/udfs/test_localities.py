@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from udfs.errors import InputError
-from udfs.localities import county_key, locality_name, resolve_locality
+from udfs.localities import county_key, county_named, locality_name, resolve_locality
 from udfs.pfs_data import load_pfs
 
 
@@ -108,3 +108,11 @@ def test_arrays_broadcast_and_coerce_gives_reasons():
 def test_county_key_normalises():
     assert county_key("  los   angeles county ") == "LOS ANGELES"
     assert county_key("St. Charles") == county_key("Saint Charles") == "ST CHARLES"
+
+
+@pytest.mark.parametrize("county", ["Prince Georges", "prince george's", "Prince George\u2019s County"])
+def test_county_spelled_without_or_with_its_apostrophe(county):
+    """25LOCCO names "PRINCE GEORGE'S" (MD) in the DC + MD/VA suburbs locality (12202, 01): the apostrophe and
+    its absence are the same county."""
+    assert resolve_locality("MD", county=county) == "DC-01"
+    assert county_named("MD", county)

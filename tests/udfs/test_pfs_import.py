@@ -242,3 +242,11 @@ def test_price_says_when_a_county_is_not_in_the_crosswalk(capsys):
         "county 'Nowhere' is not named in the CMS crosswalk for CA: priced as the rest-of-state locality CA-75"
         in (capsys.readouterr().err)
     )
+    # the JSON answer carries the same note, so a script sees it too
+    import json
+
+    assert main(["price", "27447", "--state", "CA", "--county", "Nowhere", "--json"]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert answer["locality"] == "CA-75" and answer["locality_note"].startswith(
+        "county 'Nowhere' is not named"
+    )
