@@ -105,9 +105,10 @@ def claims_columns(
         _num(c["qpa"]),
         billed,
     )
+    # a line without an expected allowed amount has no share nor plan payment (NaN from claim_cost_share)
+    c["expected_patient_share"] = s.patient
+    c["expected_plan_payment"] = s.plan_paid
     blank = np.isnan(c["expected_allowed"].to_numpy(dtype=float))
-    c["expected_patient_share"] = np.where(blank, np.nan, s.patient)
-    c["expected_plan_payment"] = np.where(blank | np.isnan(s.patient), np.nan, s.plan_paid)
     paid_by_claim = (
         log.groupby("claim_id")["amount_paid"].apply(lambda x: np.nansum(_num(x)))
         if len(log)

@@ -20,15 +20,11 @@ from workbooks.case_file import SCHEMA, read_case
 from workbooks.case_source import FORM_FIELDS, load_yaml_case
 from workbooks.case_workbook import build_case_workbook
 
+from .test_case_file import errors
+
 #: The worked example as data: every wrong shape below is planted in an otherwise valid case.
 EXAMPLE: dict[str, Any] = yaml.safe_load(template_path("cases/example.yaml").read_text(encoding="utf-8"))
 EXAMPLE["methods"] = {"percent_of_billed": 0.35}
-
-
-def errors(path) -> list[str]:
-    with pytest.raises(FileError) as err:
-        read_case(path)
-    return str(err.value).splitlines()
 
 
 def test_the_reviewed_examples(tmp_path):
